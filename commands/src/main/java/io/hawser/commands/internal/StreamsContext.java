@@ -1,0 +1,18 @@
+package io.hawser.commands.internal;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+
+import io.hawser.frontend.CommandContext;
+
+/**
+ * A command context over plain streams.
+ *
+ * @param out      standard output
+ * @param err      standard error
+ * @param in       standard input
+ * @param terminal whether the caller sits at a terminal
+ * @param columns  the terminal's width
+ */
+public record StreamsContext(PrintStream out, PrintStream err, InputStream in, boolean terminal, int columns)
+        implements CommandContext {}

@@ -1,0 +1,140 @@
+package io.hawser.cli;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.hawser.cli.wire.Frame;
+import io.hawser.cli.wire.Request;
+
+/**
+ * The {@code hawser} command: sends its command line to the daemon's CLI socket, copies what
+ * comes back to its own stdout and stderr, and exits with the command's status.
+ */
+public final class HawserCli {
+
+    /** The socket of a daemon started on the default state directory. */
+    static final String DEFAULT_ADDRESS = "/run/hawser/hawser.sock";
+
+    private static final String USAGE = """
+            usage: hawser [--address SOCKET] COMMAND [ARG...]
+
+            Runs COMMAND in hawserd; 'hawser help' lists the commands.
+
+              --address SOCKET  the daemon's CLI socket (default $HAWSER_ADDRESS, else %s)
+            """.formatted(DEFAULT_ADDRESS);
+
+    private HawserCli() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(argv));
+    }
+
+    static int run(String[] argv) {
+        String address = System.getenv().getOrDefault("HAWSER_ADDRESS", DEFAULT_ADDRESS);
+        List<String> args = new ArrayList<>(List.of(argv));
+        while (!args.isEmpty() && args.getFirst().startsWith("-")) {
+            String option = args.removeFirst();
+            if (option.equals("--address") || option.equals("-a")) {
+                if (args.isEmpty()) {
+                    return usageError(option + " needs a socket path");
+                }
+                address = args.removeFirst();
+            } else if (option.startsWith("--address=")) {
+                address = option.substring("--address=".length());
+            } else if (option.equals("--help") || option.equals("-h")) {
+                System.out.print(USAGE);
+                return 0;
+            } else if (option.equals("--")) {
+                break;
+            } else {
+                return usageError("unknown option " + option);
+            }
+        }
+        if (args.isEmpty()) {
+            return usageError("no command given");
+        }
+        Path socket = Path.of(address.replaceFirst("^unix://", ""));
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                System.err.println("hawser: cannot reach hawserd at " + socket + ": " + e.getMessage() + " (is hawserd running?)");
+                return 1;
+            }
+            return converse(channel, args);
+        } catch (IOException e) {
+            System.err.println("hawser: connection to hawserd at " + socket + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int converse(SocketChannel channel, List<String> args) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        new Request(args, terminal, envInt("COLUMNS", 80), envInt("LINES", 24)).toFrame().write(out);
+
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+        boolean stdinStarted = false;
+        for (Frame frame; (frame = Frame.read(in)) != null; ) {
+            switch (frame.kind()) {
+                case STDOUT -> stdout.write(frame.payload());
+                case STDERR -> stderr.write(frame.payload());
+                case STDIN_WANTED -> {
+                    if (!stdinStarted) {
+                        stdinStarted = true;
+                        Thread.ofVirtual().name("stdin").start(() -> pumpStdin(System.in, out));
+                    }
+                }
+                case EXIT -> {
+                    return frame.intAt(0);
+                }
+                default -> throw new IOException("unexpected " + frame.kind() + " frame from hawserd");
+            }
+        }
+        System.err.println("hawser: hawserd closed the connection before the command finished");
+        return 1;
+    }
+
+    private static void pumpStdin(InputStream stdin, DataOutputStream out) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            for (int n; (n = stdin.read(buffer)) >= 0; ) {
+                new Frame(Frame.Kind.STDIN, Arrays.copyOf(buffer, n)).write(out);
+            }
+            new Frame(Frame.Kind.STDIN_EOF, new byte[0]).write(out);
+        } catch (IOException e) {
+            // the daemon ended the command (and the connection) while input was still coming
+        }
+    }
+
+    private static int envInt(String name, int fallback) {
+        try {
+            return Integer.parseInt(System.getenv().getOrDefault(name, ""));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static int usageError(String message) {
+        System.err.println("hawser: " + message);
+        System.err.print(USAGE);
+        return 2;
+    }
+}

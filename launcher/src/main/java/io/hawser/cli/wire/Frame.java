@@ -1,0 +1,107 @@
+package io.hawser.cli.wire;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One frame of the CLI socket.
+ *
+ * @param kind    what the payload is
+ * @param payload the bytes
+ */
+public record Frame(Kind kind, byte[] payload) {
+
+    /** Larger payloads are split; this bounds what a peer must buffer for one frame. */
+    public static final int MAX_PAYLOAD = 1 << 20;
+
+    /** Frame kinds, with the byte that stands for each on the wire. */
+    public enum Kind {
+        /** Client → daemon, first frame: the command line ({@link Request}). */
+        REQUEST(1),
+        /** Client → daemon: bytes of standard input. */
+        STDIN(2),
+        /** Client → daemon: standard input is at its end. */
+        STDIN_EOF(3),
+        /** Client → daemon: the terminal's new size, two ints (columns, rows). */
+        RESIZE(4),
+        /** Daemon → client: bytes for standard output. */
+        STDOUT(16),
+        /** Daemon → client: bytes for standard error. */
+        STDERR(17),
+        /** Daemon → client: start sending standard input. */
+        STDIN_WANTED(18),
+        /** Daemon → client, last frame: the exit status, one int. */
+        EXIT(19);
+
+        private final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        static Kind of(int code) throws IOException {
+            for (Kind kind : values()) {
+                if (kind.code == code) {
+                    return kind;
+                }
+            }
+            throw new IOException("unknown frame kind " + code + " on the CLI socket");
+        }
+    }
+
+    /** Writes this frame and flushes it. */
+    public void write(DataOutputStream out) throws IOException {
+        if (payload.length > MAX_PAYLOAD) {
+            throw new IOException("frame of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
+        }
+        synchronized (out) {
+            out.writeByte(kind.code);
+            out.writeInt(payload.length);
+            out.write(payload);
+            out.flush();
+        }
+    }
+
+    /** Reads a frame; {@code null} at a clean end of stream between frames. */
+    public static Frame read(DataInputStream in) throws IOException {
+        int code = in.read();
+        if (code < 0) {
+            return null;
+        }
+        int length = in.readInt();
+        if (length < 0 || length > MAX_PAYLOAD) {
+            throw new IOException("frame length " + length + " out of range on the CLI socket");
+        }
+        byte[] payload = new byte[length];
+        try {
+            in.readFully(payload);
+        } catch (EOFException e) {
+            throw new IOException("CLI socket closed in the middle of a frame", e);
+        }
+        return new Frame(Kind.of(code), payload);
+    }
+
+    /** An {@link Kind#EXIT} frame. */
+    public static Frame exit(int status) {
+        return new Frame(Kind.EXIT, ByteBuffer.allocate(4).putInt(status).array());
+    }
+
+    /** A {@link Kind#RESIZE} frame. */
+    public static Frame resize(int columns, int rows) {
+        return new Frame(Kind.RESIZE, ByteBuffer.allocate(8).putInt(columns).putInt(rows).array());
+    }
+
+    /** The first int of the payload, for {@link Kind#EXIT} and {@link Kind#RESIZE}. */
+    public int intAt(int index) {
+        return ByteBuffer.wrap(payload).getInt(index * 4);
+    }
+
+    /** A frame carrying text, for tests and messages. */
+    public static Frame text(Kind kind, String text) {
+        return new Frame(kind, text.getBytes(StandardCharsets.UTF_8));
+    }
+}
