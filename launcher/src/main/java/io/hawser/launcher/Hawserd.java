@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public final class Hawserd {
 
     /** How long a stop may take before the process exits anyway. */
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
+
+    /** The bundle that offers the Gogo console on a terminal. */
+    private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.shell";
 
     private Hawserd() {}
 
@@ -83,7 +87,11 @@ public final class Hawserd {
             framework.init();
             List<Bundle> bundles = install(framework, options.bundles());
             framework.start();
-            for (Bundle bundle : bundles) {
+            // the console last, so its first prompt already offers every hawser: command
+            List<Bundle> startOrder = bundles.stream()
+                    .sorted(Comparator.comparing((Bundle b) -> CONSOLE_BUNDLE.equals(b.getSymbolicName())))
+                    .toList();
+            for (Bundle bundle : startOrder) {
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     try {
                         bundle.start();

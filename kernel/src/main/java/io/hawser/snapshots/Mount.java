@@ -1,0 +1,54 @@
+package io.hawser.snapshots;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One mount to perform, in the terms of mount(2) and mount(8). Snapshotters return lists of these
+ * and the kernel or a runtime carries them out, in order, wherever it wants the tree to appear.
+ *
+ * <p>Examples: an overlay snapshot is {@code overlay} from {@code overlay} with
+ * {@code lowerdir=…,upperdir=…,workdir=…}; a btrfs snapshot is {@code btrfs} from the block device
+ * with {@code subvolid=…}; a copy snapshot is {@code bind} from its directory with
+ * {@code rbind,rw}.
+ *
+ * @param type    the filesystem type, or {@code bind} for a bind mount
+ * @param source  the device, directory or pseudo-source ({@code overlay}) to mount
+ * @param target  where to mount, relative to the directory the caller mounts the list at; the
+ *                empty string for that directory itself. Later mounts may target subdirectories
+ *                created by earlier ones.
+ * @param options the options as mount(8) {@code -o} takes them, one per element, including the
+ *                flag words ({@code ro}, {@code rbind}, {@code nosuid}); order is kept because
+ *                overlay reads its options in order
+ */
+public record Mount(String type, String source, String target, List<String> options) {
+
+    public Mount {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(source, "source");
+        target = target == null ? "" : target;
+        options = List.copyOf(options);
+        if (type.isBlank()) {
+            throw new IllegalArgumentException("mount type must not be blank");
+        }
+        // a target escaping the mount root would let a snapshotter mount over the host
+        if (target.startsWith("/") || List.of(target.split("/")).contains("..")) {
+            throw new IllegalArgumentException("mount target must be a relative path inside the mount root: " + target);
+        }
+    }
+
+    /** A mount at the root of wherever the caller mounts the list. */
+    public Mount(String type, String source, List<String> options) {
+        this(type, source, "", options);
+    }
+
+    /** Whether the mount is read-only, that is its options contain {@code ro}. */
+    public boolean readOnly() {
+        return options.contains("ro");
+    }
+
+    /** Whether this is a bind mount, which needs no filesystem driver and survives in a 9p share as is. */
+    public boolean bind() {
+        return type.equals("bind") || options.contains("bind") || options.contains("rbind");
+    }
+}
