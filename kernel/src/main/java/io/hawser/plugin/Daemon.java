@@ -44,4 +44,12 @@ public interface Daemon {
         String family = type.replaceFirst("\\.v\\d+$", "");
         return root().resolve(family + "." + id);
     }
+
+    /**
+     * The directory a plugin keeps its persistent data in when its configuration may name one:
+     * {@code configuredRoot} when it is not empty, else {@link #pluginRoot(String, String)}.
+     */
+    default Path pluginRoot(String type, String id, String configuredRoot) {
+        return configuredRoot.isEmpty() ? pluginRoot(type, id) : Path.of(configuredRoot);
+    }
 }

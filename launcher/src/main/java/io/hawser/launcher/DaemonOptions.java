@@ -79,6 +79,9 @@ public record DaemonOptions(Path root, Path state, Path config, Path deploy, Pat
                 default -> throw new UsageException("unknown argument " + arg);
             }
         }
+        if (root.toAbsolutePath().normalize().equals(state.toAbsolutePath().normalize())) {
+            throw new UsageException("--root and --state must be different directories: persistent data and runtime state are kept apart");
+        }
         return Optional.of(new DaemonOptions(root.toAbsolutePath().normalize(), state.toAbsolutePath().normalize(),
                 config.toAbsolutePath().normalize(), home.resolve("deploy"), home.resolve("lib/bundles"), level));
     }

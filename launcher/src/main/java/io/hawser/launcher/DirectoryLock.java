@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,12 @@ final class DirectoryLock implements AutoCloseable {
         FileLock lock;
         try {
             lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            // fcntl locks belong to the process, so the JVM reports its own lock this way instead
+            // of returning null; closing the channel drops that lock too, so the caller must give up
+            channel.close();
+            throw new HeldException(role + " " + directory + " is already in use by this hawserd (pid "
+                    + ProcessHandle.current().pid() + ")");
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -105,6 +105,13 @@ class DaemonOptionsTest {
     }
 
     @Test
+    void rootAndStateMustDiffer() {
+        var e = assertThrows(DaemonOptions.UsageException.class, () -> parse("--root", "/srv/h", "--state", "/srv/h/"));
+
+        assertEquals("--root and --state must be different directories: persistent data and runtime state are kept apart", e.getMessage());
+    }
+
+    @Test
     void helpAsksForNoOptions() throws Exception {
         assertEquals(Optional.empty(), DaemonOptions.parse(List.of("--help"), home));
         assertEquals(Optional.empty(), DaemonOptions.parse(List.of("--root", "/a", "-h"), home));

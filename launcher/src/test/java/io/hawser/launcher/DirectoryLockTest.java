@@ -43,8 +43,7 @@ class DirectoryLockTest {
         try (DirectoryLock lock = DirectoryLock.acquire(dir, "root")) {
             var e = assertThrows(DirectoryLock.HeldException.class, () -> DirectoryLock.acquire(dir, "state"));
 
-            assertTrue(e.getMessage().contains("state " + dir), e.getMessage());
-            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+            assertEquals("state " + dir + " is already in use by this hawserd (pid " + ProcessHandle.current().pid() + ")", e.getMessage());
         }
     }
 

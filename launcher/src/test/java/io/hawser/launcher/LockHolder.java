@@ -1,5 +1,6 @@
 package io.hawser.launcher;
 
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -15,7 +16,7 @@ public final class LockHolder {
         try (DirectoryLock lock = DirectoryLock.acquire(Path.of(args[0]), "root")) {
             System.out.println("locked");
             System.out.flush();
-            System.in.transferTo(java.io.OutputStream.nullOutputStream());
+            System.in.transferTo(OutputStream.nullOutputStream());
         }
     }
 }

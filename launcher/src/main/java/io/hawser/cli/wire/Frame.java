@@ -72,12 +72,13 @@ public record Frame(Kind kind, byte[] payload) {
         if (code < 0) {
             return null;
         }
-        int length = in.readInt();
-        if (length < 0 || length > MAX_PAYLOAD) {
-            throw new IOException("frame length " + length + " out of range on the CLI socket");
-        }
-        byte[] payload = new byte[length];
+        byte[] payload;
         try {
+            int length = in.readInt();
+            if (length < 0 || length > MAX_PAYLOAD) {
+                throw new IOException("frame length " + length + " out of range on the CLI socket");
+            }
+            payload = new byte[length];
             in.readFully(payload);
         } catch (EOFException e) {
             throw new IOException("CLI socket closed in the middle of a frame", e);

@@ -27,7 +27,7 @@ final class GuestKernel {
             return files
                     .filter(f -> f.getFileName().toString().startsWith("vmlinuz-"))
                     .filter(f -> Files.isDirectory(modules.resolve(release(f)).resolve("kernel/fs/9p")))
-                    .max(Comparator.comparing(f -> Runtime.Version.parse(numericPrefix(release(f)))));
+                    .max(Comparator.comparing(f -> numericPrefix(release(f)), GuestKernel::compareNumbers));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -41,5 +41,23 @@ final class GuestKernel {
     private static String numericPrefix(String release) {
         String digits = release.replaceAll("[^0-9.\\-].*$", "").replace('-', '.').replaceAll("\\.+$", "");
         return digits.isEmpty() ? "0" : digits;
+    }
+
+    /**
+     * Compares dot-separated numbers component by component, a missing component counting as 0.
+     * {@link Runtime.Version} will not do: it rejects zeros that releases have ({@code 6.1.0-0.deb11.13}).
+     */
+    private static int compareNumbers(String a, String b) {
+        String[] x = a.split("\\.+");
+        String[] y = b.split("\\.+");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            String p = i < x.length ? x[i].replaceFirst("^0+", "") : "";
+            String q = i < y.length ? y[i].replaceFirst("^0+", "") : "";
+            int order = p.length() != q.length() ? Integer.compare(p.length(), q.length()) : p.compareTo(q);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
     }
 }

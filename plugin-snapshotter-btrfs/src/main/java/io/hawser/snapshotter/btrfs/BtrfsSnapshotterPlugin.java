@@ -34,7 +34,7 @@ public final class BtrfsSnapshotterPlugin implements Plugin {
 
     @Activate
     public BtrfsSnapshotterPlugin(@Reference Daemon daemon, Config config) {
-        this.root = config.root().isEmpty() ? daemon.pluginRoot(PluginType.SNAPSHOTTER, "btrfs") : Path.of(config.root());
+        this.root = daemon.pluginRoot(PluginType.SNAPSHOTTER, "btrfs", config.root());
     }
 
     @Override

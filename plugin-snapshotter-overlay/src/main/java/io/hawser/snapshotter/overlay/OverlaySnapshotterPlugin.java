@@ -35,7 +35,7 @@ public final class OverlaySnapshotterPlugin implements Plugin {
 
     @Activate
     public OverlaySnapshotterPlugin(@Reference Daemon daemon, Config config) {
-        this.root = config.root().isEmpty() ? daemon.pluginRoot(PluginType.SNAPSHOTTER, "overlay") : Path.of(config.root());
+        this.root = daemon.pluginRoot(PluginType.SNAPSHOTTER, "overlay", config.root());
     }
 
     @Override
