@@ -9,15 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.hawser.itest.Hawserd.Result;
 import io.hawser.plugin.PluginStatus.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,76 +27,57 @@ import org.junit.jupiter.api.Test;
  */
 class HawserdProcessTest {
 
-    private static final Path DISTRIBUTION = Path.of(System.getProperty("hawser.distribution"));
-    private static final Duration READY_WITHIN = Duration.ofSeconds(30);
-
-    private Path root;
-    private Path state;
-    private Path socket;
-    private Path log;
-    private Process daemon;
-
-    /** A command's exit status and output. */
-    record Result(int status, String out, String err) {}
+    private Hawserd daemon;
 
     @BeforeEach
     void startDaemon() throws Exception {
-        // short paths: unix socket addresses are limited to 108 bytes
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "hawserd-");
-        root = work.resolve("root");
-        state = work.resolve("state");
-        socket = state.resolve("hawser.sock");
-        log = work.resolve("hawserd.log");
-        daemon = hawserd(List.of("--root", root.toString(), "--state", state.toString()), log);
-        awaitServed();
+        daemon = Hawserd.serving(Hawserd.DISTRIBUTION);
     }
 
     @AfterEach
     void stopDaemon() throws Exception {
-        if (daemon.isAlive()) {
-            daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        daemon.close();
     }
 
     @Test
     void pluginsListsEveryPluginWithItsStatusAndStopsCleanlyOnSigterm() throws Exception {
-        Result plugins = hawser("plugins");
+        Result plugins = daemon.hawser("plugins");
         assertEquals(0, plugins.status(), plugins.err());
         List<String> lines = plugins.out().lines().toList();
         assertTrue(lines.getFirst().matches("TYPE\\s+ID\\s+BUNDLE\\s+STATUS\\s+REASON"), lines.getFirst());
-        for (Map.Entry<String, State> expected : HostExpectations.expectedStates(root).entrySet()) {
+        for (Map.Entry<String, State> expected : HostExpectations.expectedStates(daemon.root).entrySet()) {
             String[] typeAndId = expected.getKey().split("/");
             String row = lines.stream().filter(l -> l.startsWith(typeAndId[0] + " ") && l.split("\\s+")[1].equals(typeAndId[1]))
                     .findFirst().orElseThrow(() -> new AssertionError(expected.getKey() + " missing from\n" + plugins.out()));
             assertTrue(row.contains("  " + expected.getValue().label()), expected.getKey() + " should be " + expected.getValue().label() + ": " + row);
         }
 
-        Set<ProcessHandle> family = descendantsAndSelf(daemon.toHandle());
-        daemon.destroy(); // SIGTERM
-        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "hawserd stops within 30 s of SIGTERM");
-        assertEquals(0, daemon.exitValue(), "exit status after SIGTERM; log:\n" + Files.readString(log));
+        Set<ProcessHandle> family = descendantsAndSelf(daemon.process.toHandle());
+        daemon.process.destroy(); // SIGTERM
+        assertTrue(daemon.process.waitFor(30, TimeUnit.SECONDS), "hawserd stops within 30 s of SIGTERM");
+        assertEquals(0, daemon.process.exitValue(), "exit status after SIGTERM; log:\n" + daemon.logText());
         for (ProcessHandle process : family) {
             assertFalse(process.isAlive(), "left running after stop: " + process.info());
         }
-        assertFalse(Files.exists(socket), "socket removed on stop");
-        String logText = Files.readString(log);
+        assertFalse(Files.exists(daemon.socket), "socket removed on stop");
+        String logText = daemon.logText();
         assertTrue(logText.contains("INFO  [hawserd] SIGTERM received, stopping"), logText);
         assertTrue(logText.contains("INFO  [hawserd] hawserd stopped"), logText);
     }
 
     @Test
     void theSocketIsRootOnlyAndInfoNamesTheDirectories() throws Exception {
-        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-        assertEquals(Files.getOwner(socket).getName(), System.getProperty("user.name"));
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket)));
+        assertEquals(System.getProperty("user.name"), Files.getOwner(daemon.socket).getName());
 
-        Result info = hawser("info");
+        Result info = daemon.hawser("info");
         assertEquals(0, info.status(), info.err());
-        assertTrue(info.out().contains("Root:     " + root), info.out());
-        assertTrue(info.out().contains("State:    " + state), info.out());
+        assertTrue(info.out().contains("Root:     " + daemon.root), info.out());
+        assertTrue(info.out().contains("State:    " + daemon.state), info.out());
         assertTrue(info.out().matches("(?s).*Plugins:  \\d+ \\(.*\\).*"), info.out());
         assertTrue(info.out().matches("(?s).*Uptime:   \\d+s.*"), info.out());
 
-        Result version = hawser("version");
+        Result version = daemon.hawser("version");
         assertEquals(0, version.status(), version.err());
         assertTrue(version.out().contains("Version:"), version.out());
     }
@@ -107,37 +86,39 @@ class HawserdProcessTest {
     void aSecondDaemonOnTheSameRootExitsWithAClearMessage() throws Exception {
         Path otherState = Files.createTempDirectory(Path.of("/tmp"), "hawserd-other-");
         Path secondLog = otherState.resolve("second.log");
-        Process second = hawserd(List.of("--root", root.toString(), "--state", otherState.toString()), secondLog);
+        Process second = Hawserd.start(Hawserd.DISTRIBUTION,
+                List.of("--root", daemon.root.toString(), "--state", otherState.resolve("state").toString()), secondLog);
         assertTrue(second.waitFor(30, TimeUnit.SECONDS), "the second daemon gives up");
         assertEquals(1, second.exitValue());
         String message = Files.readString(secondLog);
-        assertTrue(message.contains("root " + root + " is in use by another hawserd (pid " + daemon.pid() + ")"), message);
-        assertTrue(daemon.isAlive(), "the first daemon is untouched");
+        assertTrue(message.contains("root " + daemon.root + " is in use by another hawserd (pid " + daemon.process.pid() + ")"), message);
+        assertTrue(daemon.process.isAlive(), "the first daemon is untouched");
     }
 
     @Test
     void cliErrorsComeWithAStatusAndAMessage() throws Exception {
-        Result unknown = hawser("frobnicate");
+        Result unknown = daemon.hawser("frobnicate");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().contains("unknown command \"frobnicate\""), unknown.err());
 
-        Result badFlag = hawser("plugins", "--bogus");
+        Result badFlag = daemon.hawser("plugins", "--bogus");
         assertEquals(2, badFlag.status());
         assertTrue(badFlag.err().contains("hawser plugins: unknown argument --bogus"), badFlag.err());
 
-        Result noDaemon = run(List.of(DISTRIBUTION.resolve("bin/hawser").toString(), "--address", state.resolve("nothing.sock").toString(), "plugins"));
+        Path nothing = daemon.state.resolve("nothing.sock");
+        Result noDaemon = Hawserd.run(List.of(Hawserd.DISTRIBUTION.resolve("bin/hawser").toString(), "--address", nothing.toString(), "plugins"));
         assertEquals(1, noDaemon.status());
-        assertTrue(noDaemon.err().contains("cannot reach hawserd at " + state.resolve("nothing.sock")), noDaemon.err());
+        assertTrue(noDaemon.err().contains("cannot reach hawserd at " + nothing), noDaemon.err());
     }
 
     @Test
     void theGogoConsoleIsOfferedOnlyWhenStdinIsATerminal() throws Exception {
-        assertFalse(Files.readString(log).contains("g! "), "no console without a terminal");
-        daemon.destroy();
-        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(daemon.logText().contains("g! "), "no console without a terminal");
+        daemon.process.destroy();
+        assertTrue(daemon.process.waitFor(30, TimeUnit.SECONDS));
 
         // script(1) gives hawserd a pseudo-terminal as stdin and stdout
-        String commandLine = DISTRIBUTION.resolve("bin/hawserd") + " --root " + root + " --state " + state;
+        String commandLine = Hawserd.DISTRIBUTION.resolve("bin/hawserd") + " --root " + daemon.root + " --state " + daemon.state;
         Process console = new ProcessBuilder("script", "-qfec", commandLine, "/dev/null").redirectErrorStream(true).start();
         try {
             ConsoleReader screen = new ConsoleReader(console);
@@ -152,6 +133,13 @@ class HawserdProcessTest {
         } finally {
             console.destroyForcibly();
         }
+    }
+
+    @Test
+    void badDaemonArgumentsAreRefused() throws Exception {
+        Result result = Hawserd.run(List.of(Hawserd.DISTRIBUTION.resolve("bin/hawserd").toString(), "--rot", "/tmp/x"));
+        assertEquals(2, result.status());
+        assertTrue(result.err().contains("hawserd: unknown argument --rot"), result.err());
     }
 
     /** Collects what a process prints, so a test can wait for a piece of text. */
@@ -171,71 +159,8 @@ class HawserdProcessTest {
             });
         }
 
-        void awaitText(String expected) throws InterruptedException {
-            Instant deadline = Instant.now().plus(READY_WITHIN);
-            while (!text.toString().contains(expected)) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("no \"" + expected + "\" on the console within " + READY_WITHIN + ":\n" + text);
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    @Test
-    void badDaemonArgumentsAreRefused() throws Exception {
-        Result result = run(List.of(DISTRIBUTION.resolve("bin/hawserd").toString(), "--rot", "/tmp/x"));
-        assertEquals(2, result.status());
-        assertTrue(result.err().contains("hawserd: unknown argument --rot"), result.err());
-    }
-
-    private Process hawserd(List<String> args, Path output) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(DISTRIBUTION.resolve("bin/hawserd").toString());
-        command.addAll(args);
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-    }
-
-    private void awaitServed() throws Exception {
-        Instant deadline = Instant.now().plus(READY_WITHIN);
-        while (true) {
-            if (!daemon.isAlive()) {
-                throw new AssertionError("hawserd exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
-            }
-            if (Files.exists(socket) && hawser("version").status() == 0) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("hawserd not serving after " + READY_WITHIN + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private Result hawser(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(DISTRIBUTION.resolve("bin/hawser").toString(), "--address", socket.toString()));
-        command.addAll(List.of(args));
-        return run(command);
-    }
-
-    private static Result run(List<String> command) throws Exception {
-        Path out = Files.createTempFile("hawser-out-", ".txt");
-        Path err = Files.createTempFile("hawser-err-", ".txt");
-        try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(command + " did not finish within 60 s");
-            }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
+        void awaitText(String expected) throws Exception {
+            Hawserd.awaitTrue("\"" + expected + "\" on the console; it shows:\n" + text, () -> text.toString().contains(expected));
         }
     }
 

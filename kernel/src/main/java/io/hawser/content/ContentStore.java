@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -23,7 +24,7 @@ public interface ContentStore {
     /**
      * Describes a committed blob.
      *
-     * @throws ContentException.NotFound when there is no such blob
+     * @throws HawserException {@code NOT_FOUND} when there is no such blob
      */
     ContentInfo info(Digest digest) throws IOException;
 
@@ -32,7 +33,7 @@ public interface ContentStore {
      * read at an offset, or wrap it with {@link java.nio.channels.Channels#newInputStream} to read
      * it as a stream. The caller closes it.
      *
-     * @throws ContentException.NotFound when there is no such blob
+     * @throws HawserException {@code NOT_FOUND} when there is no such blob
      */
     SeekableByteChannel reader(Digest digest) throws IOException;
 
@@ -44,16 +45,16 @@ public interface ContentStore {
      * @param ref            names the ingest; the same ref resumes the same ingest
      * @param expectedSize   the blob's size if known, else {@link #UNKNOWN_SIZE}
      * @param expectedDigest the blob's digest if known, else {@code null}
-     * @throws ContentException.AlreadyExists when the expected digest is already committed: there
-     *                                        is nothing to write
-     * @throws ContentException.Locked        when another writer holds the ref
+     * @throws BlobExistsException when the expected digest is already committed: there is
+     *                             nothing to write
+     * @throws HawserException     {@code UNAVAILABLE} when another writer holds the ref
      */
     ContentWriter writer(String ref, long expectedSize, Digest expectedDigest) throws IOException;
 
     /**
      * Deletes a committed blob. Readers that have it open keep reading it.
      *
-     * @throws ContentException.NotFound when there is no such blob
+     * @throws HawserException {@code NOT_FOUND} when there is no such blob
      */
     void delete(Digest digest) throws IOException;
 
@@ -68,14 +69,14 @@ public interface ContentStore {
      *
      * @param labels the complete new label set
      * @return the blob as it is after the update
-     * @throws ContentException.NotFound when there is no such blob
+     * @throws HawserException {@code NOT_FOUND} when there is no such blob
      */
     ContentInfo update(Digest digest, Map<String, String> labels) throws IOException;
 
     /**
      * The state of one ingest, whether or not a writer holds it now.
      *
-     * @throws ContentException.NotFound when there is no ingest with the ref
+     * @throws HawserException {@code NOT_FOUND} when there is no ingest with the ref
      */
     IngestStatus status(String ref) throws IOException;
 
@@ -85,8 +86,8 @@ public interface ContentStore {
     /**
      * Discards an ingest and its bytes.
      *
-     * @throws ContentException.NotFound when there is no ingest with the ref
-     * @throws ContentException.Locked   when a writer holds the ref
+     * @throws HawserException {@code NOT_FOUND} when there is no ingest with the ref
+     * @throws HawserException {@code UNAVAILABLE} when a writer holds the ref
      */
     void abort(String ref) throws IOException;
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -39,11 +40,11 @@ public interface ContentWriter extends WritableByteChannel {
      * @param digest the expected digest, or {@code null}
      * @param labels labels for the committed blob
      * @return the digest the blob is committed under
-     * @throws ContentException.SizeMismatch   when the size differs
-     * @throws ContentException.DigestMismatch when the digest differs
-     * @throws ContentException.AlreadyExists  when another writer committed the same blob first;
-     *                                         the ingest is discarded and the caller may treat
-     *                                         it as success
+     * @throws HawserException     {@code FAILED_PRECONDITION} when the size or the digest
+     *                             differs; the message names the ref, the expected and the actual
+     *                             value
+     * @throws BlobExistsException when another writer committed the same blob first; the ingest
+     *                             is discarded and the caller may treat it as success
      */
     Digest commit(long size, Digest digest, Map<String, String> labels) throws IOException;
 

@@ -26,9 +26,11 @@
  * they keep reading the bytes they opened.
  *
  * <h2>Errors</h2>
- * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are the
- * subclasses of {@link io.hawser.content.ContentException}: not found, already exists, locked,
- * size mismatch and digest mismatch. Any other {@code IOException} is a storage failure.
+ * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are
+ * {@link io.hawser.errors.HawserException}s: {@code NOT_FOUND} for a blob or ingest, {@code
+ * ALREADY_EXISTS} as a {@link io.hawser.content.BlobExistsException} carrying the digest,
+ * {@code UNAVAILABLE} for a ref another writer holds (retry later) and {@code FAILED_PRECONDITION}
+ * for a size or digest mismatch at commit. Any other {@code IOException} is a storage failure.
  */
 @Export
 @Version("1.0.0")

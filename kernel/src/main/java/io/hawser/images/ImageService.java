@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.List;
 
 import io.hawser.content.Digest;
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -27,11 +28,11 @@ public interface ImageService {
      *                  {@code …/busybox@sha256:…}; a name without registry is looked up on Docker
      *                  Hub, a name without tag gets {@code latest}
      * @return the image as recorded
-     * @throws ImageException.Invalid      when the reference is malformed or the image uses a
-     *                                     media type Hawser cannot handle
-     * @throws ImageException.NotFound     when the registry has no such image or no manifest for
-     *                                     the platform
-     * @throws ImageException.Unauthorized when the registry refuses the credentials
+     * @throws HawserException {@code INVALID_ARGUMENT} when the reference is malformed or the image
+     *                         uses a media type Hawser cannot handle
+     * @throws HawserException {@code NOT_FOUND} when the registry has no such image or no manifest
+     *                         for the platform
+     * @throws HawserException {@code UNAUTHENTICATED} when the registry refuses the credentials
      * @throws IOException                 when the registry cannot be reached or the store fails
      */
     Image pull(String reference, PullOptions options) throws IOException;
@@ -39,8 +40,8 @@ public interface ImageService {
     /**
      * Narrows an image to the manifest for a platform.
      *
-     * @throws ImageException.NotFound when the image has no manifest for the platform, or a blob
-     *                                 it names is not in the content store
+     * @throws HawserException {@code NOT_FOUND} when the image has no manifest for the platform, or
+     *                         a blob it names is not in the content store
      */
     ResolvedImage resolve(Image image, Platform platform) throws IOException;
 
@@ -50,8 +51,8 @@ public interface ImageService {
      *
      * @param snapshotter the snapshotter's id; the empty string for the daemon's default
      * @return the chain ID of the whole stack, the name of the top snapshot
-     * @throws ImageException.NotFound when the image has no manifest for the platform, a layer is
-     *                                 not in the content store, or there is no such snapshotter
+     * @throws HawserException {@code NOT_FOUND} when the image has no manifest for the platform, a
+     *                         layer is not in the content store, or there is no such snapshotter
      */
     Digest unpack(Image image, Platform platform, String snapshotter) throws IOException;
 
@@ -60,7 +61,8 @@ public interface ImageService {
      * blobs and records its images (replacing records of the same names).
      *
      * @return the images recorded
-     * @throws ImageException.Invalid when the stream is not an archive Hawser understands
+     * @throws HawserException {@code INVALID_ARGUMENT} when the stream is not an archive Hawser
+     *                         understands
      */
     List<Image> importArchive(InputStream archive, ImportOptions options) throws IOException;
 
@@ -69,7 +71,8 @@ public interface ImageService {
      * them out.
      *
      * @param names the images to export
-     * @throws ImageException.NotFound when an image does not exist or a blob it needs is missing
+     * @throws HawserException {@code NOT_FOUND} when an image does not exist or a blob it needs is
+     *                         missing
      */
     void exportArchive(List<String> names, OutputStream archive, ExportOptions options) throws IOException;
 }

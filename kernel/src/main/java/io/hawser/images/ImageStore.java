@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -25,7 +26,7 @@ public interface ImageStore {
      * Records a new image. The store stamps its own creation and update times.
      *
      * @return the record as stored
-     * @throws ImageException.AlreadyExists when the name is taken
+     * @throws HawserException {@code ALREADY_EXISTS} when the name is taken
      */
     Image create(Image image) throws IOException;
 
@@ -33,14 +34,14 @@ public interface ImageStore {
      * Replaces the target and labels of an image. The store stamps the update time.
      *
      * @return the record as stored
-     * @throws ImageException.NotFound when there is no image with the name
+     * @throws HawserException {@code NOT_FOUND} when there is no image with the name
      */
     Image update(Image image) throws IOException;
 
     /**
      * Deletes an image record.
      *
-     * @throws ImageException.NotFound when there is no image with the name
+     * @throws HawserException {@code NOT_FOUND} when there is no image with the name
      */
     void delete(String name) throws IOException;
 }

@@ -23,9 +23,10 @@
  * to 32-bit ARM.
  *
  * <h2>Errors</h2>
- * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are the
- * subclasses of {@link io.hawser.images.ImageException}: not found, already exists, unauthorized
- * and invalid. Malformed values given to parsers ({@link io.hawser.images.Platform#parse}) are
+ * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are
+ * {@link io.hawser.errors.HawserException}s with the codes {@code NOT_FOUND}, {@code
+ * ALREADY_EXISTS}, {@code UNAUTHENTICATED} (the registry wants or refuses credentials) and {@code
+ * INVALID_ARGUMENT}. Malformed values given to parsers ({@link io.hawser.images.Platform#parse}) are
  * {@link java.lang.IllegalArgumentException}s.
  */
 @Export

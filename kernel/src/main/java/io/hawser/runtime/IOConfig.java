@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Where a process's standard streams go. The shim holds them, not the daemon, so output is kept
  * and input stays open while the daemon restarts. A runtime that cannot serve a variant refuses it
- * with {@link TaskException.Unsupported}.
+ * with an {@link io.hawser.errors.HawserException} of code {@code UNIMPLEMENTED}.
  */
 public sealed interface IOConfig {
 

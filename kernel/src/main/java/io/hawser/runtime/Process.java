@@ -3,6 +3,7 @@ package io.hawser.runtime;
 import java.io.IOException;
 import java.util.concurrent.CompletionStage;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -11,7 +12,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * found again after a daemon restart controls the same process.
  *
  * <p>Methods block while the runtime or shim answers, usually milliseconds, and throw
- * {@link IOException}; the conditions a caller handles are the {@link TaskException} subclasses.
+ * {@link IOException}; the conditions a caller handles are the {@link HawserException} codes.
  */
 @ProviderType
 public interface Process {
@@ -29,7 +30,7 @@ public interface Process {
      * Sends a signal. Signalling a process that has already exited does nothing.
      *
      * @param signal the signal number ({@link Signals})
-     * @throws TaskException.FailedPrecondition when the process is not started yet
+     * @throws HawserException {@code FAILED_PRECONDITION} when the process is not started yet
      */
     void kill(int signal) throws IOException;
 
@@ -42,7 +43,7 @@ public interface Process {
     /**
      * Changes the size of the process's terminal.
      *
-     * @throws TaskException.FailedPrecondition when the process has no terminal
+     * @throws HawserException {@code FAILED_PRECONDITION} when the process has no terminal
      */
     void resizePty(int columns, int rows) throws IOException;
 
@@ -52,7 +53,7 @@ public interface Process {
     /**
      * Releases what the runtime and shim hold for an ended process and returns how it ended.
      *
-     * @throws TaskException.FailedPrecondition when the process still runs
+     * @throws HawserException {@code FAILED_PRECONDITION} when the process still runs
      */
     ExitStatus delete() throws IOException;
 }

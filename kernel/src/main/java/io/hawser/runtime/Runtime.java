@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -26,9 +27,9 @@ public interface Runtime {
      * the container. The init process is created but not started, so the caller can attach to its
      * streams and set up networking first.
      *
-     * @throws TaskException.AlreadyExists when a task with the id exists
-     * @throws TaskException.Unsupported   when the runtime cannot serve the request's IO variant or
-     *                                     a checkpoint restore
+     * @throws HawserException {@code ALREADY_EXISTS} when a task with the id exists
+     * @throws HawserException {@code UNIMPLEMENTED} when the runtime cannot serve the request's IO
+     *                         variant or a checkpoint restore
      * @throws IOException                 when the shim or the OCI runtime fails; the message
      *                                     carries the runtime's own error
      */

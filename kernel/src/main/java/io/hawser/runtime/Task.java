@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -19,7 +20,8 @@ public interface Task extends Process {
     /**
      * Starts the init process of a created task.
      *
-     * @throws TaskException.FailedPrecondition when the task is not {@link TaskState.Status#CREATED}
+     * @throws HawserException {@code FAILED_PRECONDITION} when the task is not {@link
+     *                         TaskState.Status#CREATED}
      */
     void start() throws IOException;
 
@@ -40,8 +42,8 @@ public interface Task extends Process {
      * Starts a process inside the running task. It starts at once: the shim records its exit
      * status, so a caller that asks for it later cannot miss a quick exit.
      *
-     * @throws TaskException.AlreadyExists      when the exec id is in use in this task
-     * @throws TaskException.FailedPrecondition when the task is not running
+     * @throws HawserException {@code ALREADY_EXISTS} when the exec id is in use in this task
+     * @throws HawserException {@code FAILED_PRECONDITION} when the task is not running
      */
     Process exec(ExecRequest request) throws IOException;
 
@@ -54,22 +56,23 @@ public interface Task extends Process {
     /**
      * Freezes every process of the task.
      *
-     * @throws TaskException.FailedPrecondition when the task is not running
-     * @throws TaskException.Unsupported        when the runtime cannot freeze
+     * @throws HawserException {@code FAILED_PRECONDITION} when the task is not running
+     * @throws HawserException {@code UNIMPLEMENTED} when the runtime cannot freeze
      */
     void pause() throws IOException;
 
     /**
      * Thaws a paused task.
      *
-     * @throws TaskException.FailedPrecondition when the task is not paused
+     * @throws HawserException {@code FAILED_PRECONDITION} when the task is not paused
      */
     void resume() throws IOException;
 
     /**
      * Changes the task's resource limits while it runs; fields left {@code null} keep their value.
      *
-     * @throws TaskException.Unsupported when the runtime cannot change a limit it was given
+     * @throws HawserException {@code UNIMPLEMENTED} when the runtime cannot change a limit it was
+     *                         given
      */
     void update(Resources resources) throws IOException;
 
@@ -81,9 +84,9 @@ public interface Task extends Process {
      * {@link CreateTaskRequest#checkpoint()}. No runtime offers it yet.
      *
      * @param leaveRunning whether the task keeps running after the checkpoint, or stops
-     * @throws TaskException.Unsupported when the runtime cannot checkpoint
+     * @throws HawserException {@code UNIMPLEMENTED} when the runtime cannot checkpoint
      */
     default void checkpoint(Path directory, boolean leaveRunning) throws IOException {
-        throw new TaskException.Unsupported("checkpoint is not supported by this runtime");
+        throw HawserException.unimplemented("checkpoint is not supported by this runtime");
     }
 }

@@ -39,9 +39,9 @@
  * its namespace, so the kernel drops signals it has no handler for, except {@code SIGKILL}.
  *
  * <h2>Errors</h2>
- * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are the
- * subclasses of {@link io.hawser.runtime.TaskException}: not found, already exists, failed
- * precondition and unsupported.
+ * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are
+ * {@link io.hawser.errors.HawserException}s with the codes {@code NOT_FOUND}, {@code
+ * ALREADY_EXISTS}, {@code FAILED_PRECONDITION} and {@code UNIMPLEMENTED}.
  */
 @Export
 @Version("1.0.0")

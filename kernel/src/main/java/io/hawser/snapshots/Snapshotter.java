@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -15,8 +16,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code key}, {@code name} and {@code parent}, and the lifecycle.
  *
  * <p>Implementations are safe for concurrent use. Every method may block on disk and throws
- * {@link IOException}; the conditions a caller handles are the {@link SnapshotException}
- * subclasses named on each method.
+ * {@link IOException}; the conditions a caller handles are the {@link HawserException} codes
+ * named on each method.
  */
 @ProviderType
 public interface Snapshotter {
@@ -28,7 +29,7 @@ public interface Snapshotter {
      * Describes a snapshot.
      *
      * @param key the key of an active snapshot or view, or the name of a committed one
-     * @throws SnapshotException.NotFound when there is no such snapshot
+     * @throws HawserException {@code NOT_FOUND} when there is no such snapshot
      */
     SnapshotInfo stat(String key) throws IOException;
 
@@ -38,7 +39,7 @@ public interface Snapshotter {
      * @param key    the key or name
      * @param labels the complete new label set
      * @return the snapshot as it is after the update
-     * @throws SnapshotException.NotFound when there is no such snapshot
+     * @throws HawserException {@code NOT_FOUND} when there is no such snapshot
      */
     SnapshotInfo update(String key, Map<String, String> labels) throws IOException;
 
@@ -46,7 +47,7 @@ public interface Snapshotter {
      * Measures the disk a snapshot uses of its own, without its parents. For an active snapshot
      * this walks its tree and may take a while.
      *
-     * @throws SnapshotException.NotFound when there is no such snapshot
+     * @throws HawserException {@code NOT_FOUND} when there is no such snapshot
      */
     Usage usage(String key) throws IOException;
 
@@ -54,8 +55,8 @@ public interface Snapshotter {
      * The mounts of an active snapshot or view, the same that {@link #prepare} or {@link #view}
      * returned. Callers use it to mount the snapshot again, for example after a daemon restart.
      *
-     * @throws SnapshotException.NotFound           when there is no such snapshot
-     * @throws SnapshotException.FailedPrecondition when the snapshot is committed
+     * @throws HawserException {@code NOT_FOUND} when there is no such snapshot
+     * @throws HawserException {@code FAILED_PRECONDITION} when the snapshot is committed
      */
     List<Mount> mounts(String key) throws IOException;
 
@@ -66,9 +67,9 @@ public interface Snapshotter {
      * @param parent the committed snapshot to start from, or the empty string to start empty
      * @param labels labels for the new snapshot
      * @return the mounts that show the writable tree
-     * @throws SnapshotException.AlreadyExists      when the key is taken
-     * @throws SnapshotException.NotFound           when the parent does not exist
-     * @throws SnapshotException.FailedPrecondition when the parent is not committed
+     * @throws HawserException {@code ALREADY_EXISTS} when the key is taken
+     * @throws HawserException {@code NOT_FOUND} when the parent does not exist
+     * @throws HawserException {@code FAILED_PRECONDITION} when the parent is not committed
      */
     List<Mount> prepare(String key, String parent, Map<String, String> labels) throws IOException;
 
@@ -80,9 +81,9 @@ public interface Snapshotter {
      * @param parent the committed snapshot to show, or the empty string for an empty tree
      * @param labels labels for the view
      * @return the mounts that show the tree
-     * @throws SnapshotException.AlreadyExists      when the key is taken
-     * @throws SnapshotException.NotFound           when the parent does not exist
-     * @throws SnapshotException.FailedPrecondition when the parent is not committed
+     * @throws HawserException {@code ALREADY_EXISTS} when the key is taken
+     * @throws HawserException {@code NOT_FOUND} when the parent does not exist
+     * @throws HawserException {@code FAILED_PRECONDITION} when the parent is not committed
      */
     List<Mount> view(String key, String parent, Map<String, String> labels) throws IOException;
 
@@ -94,9 +95,10 @@ public interface Snapshotter {
      * @param name   the committed snapshot's name
      * @param key    the active snapshot to commit
      * @param labels labels for the committed snapshot
-     * @throws SnapshotException.NotFound           when there is no snapshot with the key
-     * @throws SnapshotException.AlreadyExists      when the name is taken
-     * @throws SnapshotException.FailedPrecondition when the key names a view or a committed snapshot
+     * @throws HawserException {@code NOT_FOUND} when there is no snapshot with the key
+     * @throws HawserException {@code ALREADY_EXISTS} when the name is taken
+     * @throws HawserException {@code FAILED_PRECONDITION} when the key names a view or a committed
+     *                         snapshot
      */
     void commit(String name, String key, Map<String, String> labels) throws IOException;
 
@@ -104,8 +106,8 @@ public interface Snapshotter {
      * Removes a snapshot. Its disk space may be reclaimed only by a later {@link #cleanup()}.
      *
      * @param key the key or name
-     * @throws SnapshotException.NotFound           when there is no such snapshot
-     * @throws SnapshotException.FailedPrecondition when it is committed and has children
+     * @throws HawserException {@code NOT_FOUND} when there is no such snapshot
+     * @throws HawserException {@code FAILED_PRECONDITION} when it is committed and has children
      */
     void remove(String key) throws IOException;
 

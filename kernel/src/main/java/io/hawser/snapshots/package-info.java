@@ -58,9 +58,9 @@
  *
  * <h2>Errors</h2>
  * Blocking methods throw {@link java.io.IOException}. The conditions a caller is expected to act
- * on are the subclasses of {@link io.hawser.snapshots.SnapshotException} (not found, already
- * exists, failed precondition), which map one to one onto gRPC status codes; any other
- * {@code IOException} is an internal failure of the snapshotter.
+ * on are {@link io.hawser.errors.HawserException}s with the codes {@code NOT_FOUND}, {@code
+ * ALREADY_EXISTS} and {@code FAILED_PRECONDITION}, which frontends map onto gRPC status codes; any
+ * other {@code IOException} is an internal failure of the snapshotter.
  */
 @Export
 @Version("1.0.0")

@@ -1,0 +1,126 @@
+package io.hawser.itest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code bin/hawserd} of an assembled distribution, started on a fresh temporary root and state
+ * with its output in a log file, and its {@code bin/hawser} pointed at its socket.
+ */
+final class Hawserd implements AutoCloseable {
+
+    /** The distribution the build assembled. */
+    static final Path DISTRIBUTION = Path.of(System.getProperty("hawser.distribution"));
+
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    /** A command's exit status and output. */
+    record Result(int status, String out, String err) {}
+
+    final Path home;
+    final Path root;
+    final Path state;
+    final Path socket;
+    final Path log;
+    final Process process;
+
+    private Hawserd(Path home, Path work, List<String> extraArgs) throws IOException {
+        this.home = home;
+        // short paths: unix socket addresses are limited to 108 bytes
+        this.root = work.resolve("root");
+        this.state = work.resolve("state");
+        this.socket = state.resolve("hawser.sock");
+        this.log = work.resolve("hawserd.log");
+        List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--state", state.toString()));
+        args.addAll(extraArgs);
+        this.process = start(home, args, log);
+    }
+
+    /** Starts the daemon of {@code home} and waits until it serves the CLI. */
+    static Hawserd serving(Path home, String... extraArgs) throws Exception {
+        Hawserd daemon = new Hawserd(home, Files.createTempDirectory(Path.of("/tmp"), "hawserd-"), List.of(extraArgs));
+        daemon.awaitServed();
+        return daemon;
+    }
+
+    /** Starts {@code bin/hawserd} with these arguments, its stdin empty, its output into {@code output}. */
+    static Process start(Path home, List<String> args, Path output) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/hawserd").toString());
+        command.addAll(args);
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+    }
+
+    private void awaitServed() throws Exception {
+        awaitTrue("hawserd serving on " + socket, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("hawserd exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            return Files.exists(socket) && hawser("version").status() == 0;
+        });
+    }
+
+    /** Runs {@code bin/hawser --address <socket> ARGS}. */
+    Result hawser(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/hawser").toString(), "--address", socket.toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** The daemon's output so far. */
+    String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs a command to its end, at most a minute, with its stdin empty. */
+    static Result run(List<String> command) throws Exception {
+        Path out = Files.createTempFile("hawser-out-", ".txt");
+        Path err = Files.createTempFile("hawser-err-", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not finish within 60 s");
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** A condition that may throw while it is checked. */
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits up to {@link #PATIENCE} for {@code check} to hold. */
+    static void awaitTrue(String what, Check check) throws Exception {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (!check.holds()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + PATIENCE.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
