@@ -181,7 +181,12 @@ final class TarReader {
         if (isZeroBlock()) {
             return false;
         }
-        long stored = number(TarFormat.CHECKSUM_OFFSET, TarFormat.CHECKSUM_LENGTH, "header");
+        long stored;
+        try {
+            stored = number(TarFormat.CHECKSUM_OFFSET, TarFormat.CHECKSUM_LENGTH, "header");
+        } catch (HawserException e) {
+            stored = -1;
+        }
         if (stored != TarFormat.checksum(header)) {
             throw HawserException.invalidArgument("archive is not a valid tar: bad header checksum after "
                     + (current == null ? "the start" : "entry " + current.name()));
