@@ -70,7 +70,7 @@ public final class ArchiveExporter {
             throw HawserException.invalidArgument("no image to export");
         }
         boolean docker = options.format() == ArchiveFormat.DOCKER_ARCHIVE;
-        Platform platform = options.platform() != null || !docker ? options.platform() : Platform.host();
+        Platform platform = docker && options.platform() == null ? Platform.host() : options.platform();
         Map<Digest, Descriptor> blobs = new TreeMap<>();
         ArrayNode indexEntries = ImageJson.MAPPER.createArrayNode();
         Map<Digest, DockerEntry> dockerEntries = new LinkedHashMap<>();

@@ -65,7 +65,7 @@ record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor
 
     /** The complete manifest the matcher prefers. */
     Optional<Descriptor> best(PlatformMatcher matcher) {
-        if (manifests.size() == 1 && manifests.getFirst() == root) {
+        if (MediaTypes.isManifest(root.mediaType())) {
             // a single-manifest image is whatever platform it is; nothing to choose between
             return Optional.of(root);
         }
