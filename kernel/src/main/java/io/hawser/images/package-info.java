@@ -30,7 +30,7 @@
  * {@link java.lang.IllegalArgumentException}s.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.hawser.images;
 
 import org.osgi.annotation.bundle.Export;
