@@ -291,15 +291,16 @@ public final class RegistryClient implements AutoCloseable {
         Map<String, String> accept = Map.of("Accept", MANIFEST_ACCEPT);
         String what = "image " + reference;
         HttpResponse<InputStream> head = exchange(target, "HEAD", uri, accept);
-        head.body().close();
         int status = head.statusCode();
+        if (status == 404 || status >= 500 || status == 429) {
+            throw statusError(target, head, what);
+        }
+        head.body().close();
         if (status == 200) {
             Optional<Descriptor> described = describedByHeaders(head, reference);
             if (described.isPresent()) {
                 return described.get();
             }
-        } else if (status == 404 || status >= 500 || status == 429) {
-            throw statusError(target, head, what);
         }
         // the headers did not say enough, or the registry does not answer HEAD: read the manifest
         HttpResponse<InputStream> get = exchange(target, "GET", uri, accept);
