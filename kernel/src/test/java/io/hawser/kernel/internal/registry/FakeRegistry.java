@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.hawser.content.Digest;
 
 /**
@@ -65,7 +70,19 @@ final class FakeRegistry implements AutoCloseable {
     private volatile String currentToken = "";
 
     FakeRegistry() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(null);
+    }
+
+    /** A registry speaking HTTPS with the given context, or plain HTTP when it is {@code null}. */
+    FakeRegistry(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.start();
     }
@@ -76,7 +93,7 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     URI url() {
-        return URI.create("http://" + authority());
+        return URI.create((server instanceof HttpsServer ? "https://" : "http://") + authority());
     }
 
     /** Stores a manifest under its digest and, if given, a tag; returns the digest. */
@@ -229,7 +246,7 @@ final class FakeRegistry implements AutoCloseable {
         if (m != null && m.matches() && !ignoreRange) {
             int from = Integer.parseInt(m.group(1));
             exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (data.length - 1) + "/" + data.length);
-            byte[] rest = java.util.Arrays.copyOfRange(data, from, data.length);
+            byte[] rest = Arrays.copyOfRange(data, from, data.length);
             send(exchange, 206, "application/octet-stream", rest);
             return;
         }

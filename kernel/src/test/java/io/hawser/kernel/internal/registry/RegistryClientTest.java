@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
@@ -432,7 +434,7 @@ class RegistryClientTest {
     @Test
     void plainHttpRedirectToANonLoopbackHostIsRefused() throws IOException {
         // a documentation address: refused before any connection is tried
-        registry.storage = java.net.URI.create("http://198.51.100.7");
+        registry.storage = URI.create("http://198.51.100.7");
         Resolution resolution = client.resolve(reference(registry, "1.0"), null);
         HawserException e = assertFails(ErrorCode.FAILED_PRECONDITION, () -> client.fetchBlob(resolution, layerDescriptor, new MemorySink()));
         assertContains(e, "refusing plain HTTP to 198.51.100.7");
@@ -467,7 +469,7 @@ class RegistryClientTest {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
