@@ -145,26 +145,16 @@ public final class RegistryClient implements AutoCloseable {
      */
     public Resolution resolve(Reference reference, RegistryAuth credentials) throws IOException {
         List<RegistryHost> all = hosts.hostsFor(reference.domain());
-        List<String> tried = new ArrayList<>();
-        HawserException last = null;
-        for (RegistryHost host : all) {
-            // what a digest names cannot change, so hosts trusted only to pull may answer for it
-            boolean usable = host.can(Capability.RESOLVE) || reference.digest() != null && host.can(Capability.PULL);
-            if (!usable) {
-                continue;
-            }
-            try {
-                Descriptor root = resolveAt(target(host, reference, credentials), reference);
-                return new Resolution(reference, root, host, pullHostsStartingWith(host, all), tried, credentials);
-            } catch (HawserException e) {
-                tried.add(host.root() + ": " + e.getMessage());
-                last = e;
-            }
-        }
-        if (last == null) {
+        // what a digest names cannot change, so hosts trusted only to pull may answer for it
+        List<RegistryHost> resolvers = all.stream()
+                .filter(host -> host.can(Capability.RESOLVE) || reference.digest() != null && host.can(Capability.PULL))
+                .toList();
+        if (resolvers.isEmpty()) {
             throw HawserException.failedPrecondition("no host of registry " + reference.domain() + " may resolve " + reference);
         }
-        throw withAttempts(last, tried);
+        Answer<Descriptor> answer = firstAnswer(resolvers, host -> resolveAt(target(host, reference, credentials), reference));
+        return new Resolution(reference, answer.value(), answer.host(), pullHostsStartingWith(answer.host(), all),
+                answer.tried(), credentials);
     }
 
     /**
@@ -179,24 +169,16 @@ public final class RegistryClient implements AutoCloseable {
         if (manifest.size() > MAX_MANIFEST_SIZE) {
             throw tooLarge(manifest.digest().toString(), manifest.size());
         }
-        List<String> tried = new ArrayList<>();
-        HawserException last = null;
-        for (RegistryHost host : resolution.pullHosts()) {
+        return firstAnswer(resolution.pullHosts(), host -> {
             Target target = target(host, resolution.reference(), resolution.credentials());
             URI uri = host.resolve(resolution.reference().path() + "/manifests/" + manifest.digest());
-            try {
-                HttpResponse<InputStream> response = exchange(target, "GET", uri, Map.of("Accept", MANIFEST_ACCEPT + ", " + manifest.mediaType()));
-                expectSuccess(target, response, "manifest " + manifest.digest() + " of " + resolution.reference().name());
-                try (InputStream body = new VerifyingInputStream(response.body(), manifest,
-                        manifest.digest().algorithm().newHasher(), 0, uri.toString())) {
-                    return body.readAllBytes();
-                }
-            } catch (HawserException e) {
-                tried.add(host.root() + ": " + e.getMessage());
-                last = e;
+            HttpResponse<InputStream> response = exchange(target, "GET", uri, Map.of("Accept", MANIFEST_ACCEPT + ", " + manifest.mediaType()));
+            expectSuccess(target, response, "manifest " + manifest.digest() + " of " + resolution.reference().name());
+            try (InputStream body = new VerifyingInputStream(response.body(), manifest,
+                    manifest.digest().algorithm().newHasher(), 0, uri.toString())) {
+                return body.readAllBytes();
             }
-        }
-        throw withAttempts(Objects.requireNonNull(last, "a resolution has at least one pull host"), tried);
+        }).value();
     }
 
     /**
@@ -207,20 +189,9 @@ public final class RegistryClient implements AutoCloseable {
      * @throws HawserException as {@link #fetchBlob}, for failures before the first byte
      */
     public InputStream openBlob(Resolution resolution, Descriptor blob) throws IOException {
-        List<String> tried = new ArrayList<>();
-        HawserException last = null;
-        for (RegistryHost host : resolution.pullHosts()) {
-            Target target = target(host, resolution.reference(), resolution.credentials());
-            try {
-                HttpResponse<InputStream> response = openAt(target, blob, 0);
-                return new VerifyingInputStream(response.body(), blob, blob.digest().algorithm().newHasher(), 0,
-                        response.uri().toString());
-            } catch (HawserException e) {
-                tried.add(host.root() + ": " + e.getMessage());
-                last = e;
-            }
-        }
-        throw withAttempts(Objects.requireNonNull(last, "a resolution has at least one pull host"), tried);
+        HttpResponse<InputStream> response = firstAnswer(resolution.pullHosts(),
+                host -> openAt(target(host, resolution.reference(), resolution.credentials()), blob, 0)).value();
+        return new VerifyingInputStream(response.body(), blob, blob.digest().algorithm().newHasher(), 0, response.uri().toString());
     }
 
     /**
@@ -252,32 +223,23 @@ public final class RegistryClient implements AutoCloseable {
             sink.discardHeld();
             held = 0;
         }
-        List<String> tried = new ArrayList<>();
-        HawserException last = null;
-        for (RegistryHost host : resolution.pullHosts()) {
-            Target target = target(host, resolution.reference(), resolution.credentials());
-            HttpResponse<InputStream> response;
-            try {
-                response = openAt(target, blob, held);
-            } catch (HawserException e) {
-                tried.add(host.root() + ": " + e.getMessage());
-                last = e;
-                continue;
-            }
-            long start = response.statusCode() == 206 ? held : 0;
-            if (start == 0 && held > 0) {
-                sink.discardHeld();
-            }
-            MessageDigest hasher = blob.digest().algorithm().newHasher();
-            if (start > 0) {
-                sink.hashHeld(hasher);
-            }
-            try (InputStream body = new VerifyingInputStream(response.body(), blob, hasher, start, response.uri().toString())) {
-                copy(body, sink);
-            }
-            return new BlobFetch(host, start, tried);
+        long from = held;
+        Answer<HttpResponse<InputStream>> answer = firstAnswer(resolution.pullHosts(),
+                host -> openAt(target(host, resolution.reference(), resolution.credentials()), blob, from));
+        HttpResponse<InputStream> response = answer.value();
+        long start = response.statusCode() == 206 ? held : 0;
+        if (start == 0 && held > 0) {
+            sink.discardHeld();
         }
-        throw withAttempts(Objects.requireNonNull(last, "a resolution has at least one pull host"), tried);
+        MessageDigest hasher = blob.digest().algorithm().newHasher();
+        if (start > 0) {
+            sink.hashHeld(hasher);
+        }
+        // failures from here on are not the host's to skip: the sink keeps what arrived for a resumed fetch
+        try (InputStream body = new VerifyingInputStream(response.body(), blob, hasher, start, response.uri().toString())) {
+            copy(body, sink);
+        }
+        return new BlobFetch(answer.host(), start, answer.tried());
     }
 
     @Override
@@ -644,6 +606,33 @@ public final class RegistryClient implements AutoCloseable {
 
     private static HawserException unavailable(String message, Throwable cause) {
         return new HawserException(ErrorCode.UNAVAILABLE, message, cause);
+    }
+
+    /** One request to one host, in a series of hosts tried in turn. */
+    @FunctionalInterface
+    private interface HostAttempt<T> {
+        T at(RegistryHost host) throws IOException;
+    }
+
+    /** The first host that answered, what it answered, and why the hosts before it failed. */
+    private record Answer<T>(RegistryHost host, T value, List<String> tried) {}
+
+    /**
+     * Tries the hosts in order until one answers; a host that refuses (any {@link HawserException})
+     * is passed over. When all refuse, the last refusal is thrown, naming every host's.
+     */
+    private static <T> Answer<T> firstAnswer(List<RegistryHost> candidates, HostAttempt<T> attempt) throws IOException {
+        List<String> tried = new ArrayList<>();
+        HawserException last = null;
+        for (RegistryHost host : candidates) {
+            try {
+                return new Answer<>(host, attempt.at(host), tried);
+            } catch (HawserException e) {
+                tried.add(host.root() + ": " + e.getMessage());
+                last = e;
+            }
+        }
+        throw withAttempts(Objects.requireNonNull(last, "no hosts to try"), tried);
     }
 
     /** The last host's refusal, its message followed by what every host tried answered. */
