@@ -27,10 +27,12 @@
  * {@link io.hawser.errors.HawserException}s with the codes {@code NOT_FOUND}, {@code
  * ALREADY_EXISTS}, {@code UNAUTHENTICATED} (the registry wants or refuses credentials) and {@code
  * INVALID_ARGUMENT}. Malformed values given to parsers ({@link io.hawser.images.Platform#parse}) are
- * {@link java.lang.IllegalArgumentException}s.
+ * {@link java.lang.IllegalArgumentException}s, except {@link io.hawser.images.Reference#parse}: an
+ * image reference is what users type most, so a bad one is refused with {@code INVALID_ARGUMENT}
+ * and reaches them like any other refused request.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.hawser.images;
 
 import org.osgi.annotation.bundle.Export;
