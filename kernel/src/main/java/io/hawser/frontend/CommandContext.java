@@ -2,6 +2,7 @@ package io.hawser.frontend;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -26,4 +27,15 @@ public interface CommandContext {
 
     /** Width of the caller's terminal in columns; 80 when it is not a terminal or not known. */
     int columns();
+
+    /**
+     * The caller's working directory. A relative path on the command line ({@code hawser import
+     * image.tar}) names a file under it, as it would for a local program.
+     */
+    Path workingDirectory();
+
+    /** A path the caller named, resolved against its working directory. */
+    default Path resolve(String path) {
+        return workingDirectory().resolve(path).normalize();
+    }
 }

@@ -87,7 +87,7 @@ public final class HawserCli {
         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
         boolean terminal = System.console() != null && System.console().isTerminal();
-        new Request(args, terminal, envInt("COLUMNS", 80), envInt("LINES", 24)).toFrame().write(out);
+        new Request(args, terminal, envInt("COLUMNS", 80), envInt("LINES", 24), System.getProperty("user.dir")).toFrame().write(out);
 
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         OutputStream stderr = new FileOutputStream(FileDescriptor.err);

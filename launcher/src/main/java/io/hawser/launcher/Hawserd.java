@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -35,13 +36,17 @@ public final class Hawserd {
     /** How long a stop may take before the process exits anyway. */
     private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
-    /** The bundle that offers the Gogo console on a terminal. */
-    private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.shell";
+    /**
+     * The bundles of the Gogo console and its basic commands: installed only when stdin is a
+     * terminal, since they cost memory and threads a daemon without a console has no use for.
+     */
+    private static final Set<String> CONSOLE_BUNDLES = Set.of("org.apache.felix.gogo.shell", "org.apache.felix.gogo.command");
 
     private Hawserd() {}
 
     public static void main(String[] argv) {
-        long launched = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
+        // bin/hawserd notes the time before the JVM starts, so the start-up figure includes the JVM's own
+        long launched = Long.getLong("hawser.launched", System.currentTimeMillis());
         Path home = Path.of(System.getProperty("hawser.home", ".")).toAbsolutePath().normalize();
         Optional<DaemonOptions> parsed;
         try {
@@ -85,11 +90,11 @@ public final class Hawserd {
         Framework framework = new Felix(frameworkProperties(options, launched));
         try {
             framework.init();
-            List<Bundle> bundles = install(framework, options.bundles());
+            List<Bundle> bundles = install(framework, options.bundles(), isTerminal());
             framework.start();
             // the console last, so its first prompt already offers every hawser: command
             List<Bundle> startOrder = bundles.stream()
-                    .sorted(Comparator.comparing((Bundle b) -> CONSOLE_BUNDLE.equals(b.getSymbolicName())))
+                    .sorted(Comparator.comparing((Bundle b) -> CONSOLE_BUNDLES.contains(b.getSymbolicName())))
                     .toList();
             for (Bundle bundle : startOrder) {
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -167,12 +172,14 @@ public final class Hawserd {
         properties.put("felix.fileinstall.enableConfigSave", "false");
         properties.put("ds.loglevel", "warn");
 
-        boolean console = System.console() != null && System.console().isTerminal();
-        properties.put("gosh.args", console ? "" : "--nointeractive");
         return properties;
     }
 
-    private static List<Bundle> install(Framework framework, Path directory) throws IOException, BundleException {
+    private static boolean isTerminal() {
+        return System.console() != null && System.console().isTerminal();
+    }
+
+    private static List<Bundle> install(Framework framework, Path directory, boolean console) throws IOException, BundleException {
         List<Path> jars;
         try (Stream<Path> files = Files.list(directory)) {
             jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
@@ -182,6 +189,9 @@ public final class Hawserd {
         }
         List<Bundle> bundles = new ArrayList<>();
         for (Path jar : jars) {
+            if (!console && CONSOLE_BUNDLES.stream().anyMatch(name -> jar.getFileName().toString().startsWith(name + "-"))) {
+                continue;
+            }
             // by reference: the framework reads the jar where it is instead of copying it into its cache
             bundles.add(framework.getBundleContext().installBundle("reference:" + jar.toUri()));
         }

@@ -1,5 +1,6 @@
 package io.hawser.commands.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -96,7 +97,7 @@ public final class CommandsComponent {
         commandLine.add(name);
         arguments.forEach(a -> commandLine.add(String.valueOf(a)));
         int status = registry.run(commandLine, new StreamsContext(System.out, System.err, session.getKeyboard(),
-                System.console() != null && System.console().isTerminal(), 80));
+                System.console() != null && System.console().isTerminal(), 80, Path.of(System.getProperty("user.dir"))));
         if (status != 0) {
             throw new CommandException("exit status " + status, status);
         }

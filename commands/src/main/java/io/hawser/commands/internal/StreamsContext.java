@@ -2,6 +2,7 @@ package io.hawser.commands.internal;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 
 import io.hawser.frontend.CommandContext;
 
@@ -13,6 +14,7 @@ import io.hawser.frontend.CommandContext;
  * @param in       standard input
  * @param terminal whether the caller sits at a terminal
  * @param columns  the terminal's width
+ * @param workingDirectory the caller's working directory
  */
-public record StreamsContext(PrintStream out, PrintStream err, InputStream in, boolean terminal, int columns)
+public record StreamsContext(PrintStream out, PrintStream err, InputStream in, boolean terminal, int columns, Path workingDirectory)
         implements CommandContext {}

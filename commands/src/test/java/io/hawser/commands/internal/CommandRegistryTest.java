@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ class CommandRegistryTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final StreamsContext context = new StreamsContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), InputStream.nullInputStream(), false, 80);
+            new PrintStream(err, true, StandardCharsets.UTF_8), InputStream.nullInputStream(), false, 80, Path.of("/"));
 
     /** A command whose body is a lambda, with a fixed summary and usage. */
     private interface Body {

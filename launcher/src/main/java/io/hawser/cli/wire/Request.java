@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the client asks: a command line and what kind of terminal it has.
@@ -15,14 +16,16 @@ import java.util.List;
  * @param terminal whether the client's standard output is a terminal
  * @param columns  the terminal's width, 80 when unknown
  * @param rows     the terminal's height, 24 when unknown
+ * @param workingDirectory the client's working directory: relative paths on its command line mean paths under it
  */
-public record Request(List<String> args, boolean terminal, int columns, int rows) {
+public record Request(List<String> args, boolean terminal, int columns, int rows, String workingDirectory) {
 
     /** Version of the payload layout, first on the wire, so client and daemon can tell a mismatch. */
-    private static final int LAYOUT = 1;
+    private static final int LAYOUT = 2;
 
     public Request {
         args = List.copyOf(args);
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
     }
 
     /** The {@link Frame.Kind#REQUEST} frame for this request. */
@@ -33,6 +36,7 @@ public record Request(List<String> args, boolean terminal, int columns, int rows
             out.writeBoolean(terminal);
             out.writeInt(columns);
             out.writeInt(rows);
+            out.writeUTF(workingDirectory);
             out.writeInt(args.size());
             for (String arg : args) {
                 out.writeUTF(arg);
@@ -54,6 +58,7 @@ public record Request(List<String> args, boolean terminal, int columns, int rows
         boolean terminal = in.readBoolean();
         int columns = in.readInt();
         int rows = in.readInt();
+        String workingDirectory = in.readUTF();
         int count = in.readInt();
         if (count < 0 || count > 10_000) {
             throw new IOException("request with " + count + " arguments");
@@ -62,6 +67,6 @@ public record Request(List<String> args, boolean terminal, int columns, int rows
         for (int i = 0; i < count; i++) {
             args.add(in.readUTF());
         }
-        return new Request(args, terminal, columns, rows);
+        return new Request(args, terminal, columns, rows, workingDirectory);
     }
 }

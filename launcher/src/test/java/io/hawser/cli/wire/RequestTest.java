@@ -36,7 +36,7 @@ class RequestTest {
 
     @Test
     void requestRoundTripsThroughAFrame() throws IOException {
-        Request request = new Request(List.of("images", "pull", "", "docker.io/library/busybox:1.36", "überall ☃"), true, 132, 43);
+        Request request = new Request(List.of("images", "pull", "", "docker.io/library/busybox:1.36", "überall ☃"), true, 132, 43, "/home/op");
 
         Request decoded = Request.fromFrame(throughTheWire(request.toFrame()));
 
@@ -47,7 +47,7 @@ class RequestTest {
     @Test
     void argumentsAreCopied() {
         List<String> args = new ArrayList<>(List.of("version"));
-        Request request = new Request(args, false, 80, 24);
+        Request request = new Request(args, false, 80, 24, "/");
 
         args.add("--extra");
 
@@ -56,9 +56,9 @@ class RequestTest {
 
     @Test
     void otherLayoutVersionIsRejected() throws IOException {
-        var e = assertThrows(IOException.class, () -> Request.fromFrame(requestFrame(2, 0)));
+        var e = assertThrows(IOException.class, () -> Request.fromFrame(requestFrame(1, 0)));
 
-        assertTrue(e.getMessage().contains("request layout 2 is not understood"), e.getMessage());
+        assertTrue(e.getMessage().contains("request layout 1 is not understood"), e.getMessage());
     }
 
     @Test

@@ -110,7 +110,7 @@ public final class CliServer implements Closeable {
             PrintStream stdout = new PrintStream(new FrameOutputStream(out, Frame.Kind.STDOUT), true, StandardCharsets.UTF_8);
             PrintStream stderr = new PrintStream(new FrameOutputStream(out, Frame.Kind.STDERR), true, StandardCharsets.UTF_8);
             int status = commands.run(List.copyOf(request.args()),
-                    new StreamsContext(stdout, stderr, input, request.terminal(), request.columns()));
+                    new StreamsContext(stdout, stderr, input, request.terminal(), request.columns(), Path.of(request.workingDirectory())));
             stdout.flush();
             stderr.flush();
             Frame.exit(status).write(out);

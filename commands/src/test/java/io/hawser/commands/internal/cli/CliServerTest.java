@@ -133,7 +133,7 @@ class CliServerTest {
 
     private Reply call(String... args) throws IOException {
         try (Client client = new Client(socket)) {
-            client.send(new Request(List.of(args), false, 80, 24).toFrame());
+            client.send(new Request(List.of(args), false, 80, 24, "/").toFrame());
             return client.replyUntilExit();
         }
     }
@@ -155,7 +155,7 @@ class CliServerTest {
     @Test
     void standardInputFlowsOnlyAfterTheServerAsksForIt() throws IOException {
         try (Client client = new Client(socket)) {
-            client.send(new Request(List.of("cat"), false, 80, 24).toFrame());
+            client.send(new Request(List.of("cat"), false, 80, 24, "/").toFrame());
 
             assertEquals(Frame.Kind.STDIN_WANTED, client.receive().kind());
             client.send(Frame.text(Frame.Kind.STDIN, "hello "));
