@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +143,34 @@ class LocalRegistryTest {
 
         assertEquals(host, registry.host());
         assertServed(image, "test/restart", "latest");
+    }
+
+    @Test
+    void aDownloadCutByStopResumesWithARangeAfterStart() throws Exception {
+        TestImage image = ImageBuilder.oci().gzip(false).randomLayer(64 << 20, 5).build();
+        registry.client().push("test/resume", "latest", image);
+        Blob layer = image.layers().getFirst().blob();
+        URI blobUri = registry.baseUri().resolve("/v2/test/resume/blobs/" + layer.digest());
+        HttpClient http = HttpClient.newHttpClient();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+        HttpResponse<InputStream> cut = http.send(HttpRequest.newBuilder(blobUri).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = cut.body()) {
+            received.write(body.readNBytes(1 << 20));
+            registry.stop();
+            // what the socket buffers still held arrives, then the connection ends
+            body.transferTo(received);
+        } catch (IOException endedEarly) {
+            // the expected way for the rest of the body to fail
+        }
+        assertTrue(received.size() < layer.size(), "stopping the registry cut the download at " + received.size());
+
+        registry.start();
+        HttpResponse<byte[]> rest = http.send(HttpRequest.newBuilder(blobUri).header("Range", "bytes=" + received.size() + "-").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, rest.statusCode());
+        received.write(rest.body());
+        assertEquals(layer.digest(), Blob.sha256(received.toByteArray()));
     }
 
     @Test

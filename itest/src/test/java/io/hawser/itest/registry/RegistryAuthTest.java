@@ -33,8 +33,7 @@ class RegistryAuthTest {
             assertEquals(401, send(registry.baseUri().resolve("/v2/"), MALLORY.basicAuthorization()).statusCode());
             assertEquals(200, send(registry.baseUri().resolve("/v2/"), ALICE.basicAuthorization()).statusCode());
 
-            TestImage image = ImageBuilder.oci().fileLayer("/etc/hawser-test", "basic").build();
-            registry.client().push("private/basic", "latest", image);
+            TestImage image = pushSmallImage(registry, "private/basic");
             assertArrayEquals(image.manifest().bytes(),
                     registry.client().get("/v2/private/basic/manifests/latest", image.manifest().mediaType()).body());
             assertThrows(IOException.class, () -> new RegistryApiClient(registry.baseUri(), MALLORY).push("private/basic", "v2", image));
@@ -45,8 +44,7 @@ class RegistryAuthTest {
     void tokenAuthRegistryChallengesAndServesWithATokenFromTheTokenServer() throws Exception {
         try (LocalRegistry registry = LocalRegistry.withTokenAuth(ALICE)) {
             TokenServer tokens = registry.tokenServer().orElseThrow();
-            TestImage image = ImageBuilder.oci().fileLayer("/etc/hawser-test", "token").build();
-            registry.client().push("private/token", "latest", image);
+            TestImage image = pushSmallImage(registry, "private/token");
             // the registry lists the actions of its challenge in no fixed order
             assertTrue(tokens.grantedScopes().stream().anyMatch(scope -> scope.startsWith("repository:private/token:") && scope.contains("push")),
                     tokens.grantedScopes().toString());
@@ -75,8 +73,7 @@ class RegistryAuthTest {
     void tokenAuthRegistryRefusesForgedExpiredAndOutOfScopeTokens() throws Exception {
         try (LocalRegistry registry = LocalRegistry.withTokenAuth(ALICE)) {
             TokenServer tokens = registry.tokenServer().orElseThrow();
-            TestImage image = ImageBuilder.oci().fileLayer("/etc/hawser-test", "refused").build();
-            registry.client().push("private/refused", "latest", image);
+            TestImage image = pushSmallImage(registry, "private/refused");
             URI manifest = registry.baseUri().resolve("/v2/private/refused/manifests/latest");
             List<String> pull = List.of("repository:private/refused:pull");
             assertEquals(200, send(manifest, "Bearer " + tokens.issue("alice", pull), image.manifest().mediaType()).statusCode());
@@ -91,6 +88,13 @@ class RegistryAuthTest {
             assertChallenged(send(manifest, "Bearer " + expired, image.manifest().mediaType()), "invalid_token");
             assertChallenged(send(manifest, "Bearer " + otherRepository, image.manifest().mediaType()), "insufficient_scope");
         }
+    }
+
+    /** Pushes a one-layer image as {@code repository:latest} with the registry's own credentials. */
+    private static TestImage pushSmallImage(LocalRegistry registry, String repository) throws IOException, InterruptedException {
+        TestImage image = ImageBuilder.oci().fileLayer("/etc/hawser-test", repository).build();
+        registry.client().push(repository, "latest", image);
+        return image;
     }
 
     private static void assertChallenged(HttpResponse<String> response, String error) {
