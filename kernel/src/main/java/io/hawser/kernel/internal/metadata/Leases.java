@@ -156,15 +156,7 @@ public class Leases {
      * @throws HawserException {@code NOT_FOUND} when there is no such lease
      */
     public void delete(String id) throws IOException {
-        metadata.transaction(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE id = ?")) {
-                delete.setString(1, id);
-                if (delete.executeUpdate() == 0) {
-                    throw HawserException.notFound("lease " + id);
-                }
-            }
-            return null;
-        });
+        metadata.deleteOne("DELETE FROM leases WHERE id = ?", id, "lease " + id);
     }
 
     /** Every lease, expired or not, ordered by id. */

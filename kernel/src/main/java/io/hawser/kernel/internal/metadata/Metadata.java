@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.hawser.errors.HawserException;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -110,6 +112,24 @@ public class Metadata implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes the one row a statement with a single key parameter names.
+     *
+     * @param what the row as a noun phrase for the refusal, such as {@code "image x"}
+     * @throws HawserException {@code NOT_FOUND} when there was no such row
+     */
+    void deleteOne(String deleteSql, String key, String what) throws IOException {
+        transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(deleteSql)) {
+                delete.setString(1, key);
+                if (delete.executeUpdate() == 0) {
+                    throw HawserException.notFound(what);
+                }
+            }
+            return null;
+        });
     }
 
     private void migrate(List<List<String>> migrations) throws IOException {

@@ -101,15 +101,7 @@ public class SqliteImageStore implements ImageStore {
 
     @Override
     public void delete(String name) throws IOException {
-        metadata.transaction(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM images WHERE name = ?")) {
-                delete.setString(1, name);
-                if (delete.executeUpdate() == 0) {
-                    throw HawserException.notFound("image " + name);
-                }
-            }
-            return null;
-        });
+        metadata.deleteOne("DELETE FROM images WHERE name = ?", name, "image " + name);
     }
 
     private Instant now() {

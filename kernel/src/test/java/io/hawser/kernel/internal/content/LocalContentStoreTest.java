@@ -31,40 +31,19 @@ import io.hawser.content.Digest;
 import io.hawser.content.IngestStatus;
 import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
-import io.hawser.kernel.internal.SettableClock;
-import io.hawser.kernel.internal.metadata.Metadata;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.hawser.kernel.internal.StoreTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LocalContentStoreTest {
+class LocalContentStoreTest extends StoreTestBase {
 
     private static final byte[] HELLO = "hello, content".getBytes(StandardCharsets.UTF_8);
     private static final Digest HELLO_DIGEST = Digest.sha256(HELLO);
 
-    @TempDir
-    Path root;
-
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private Metadata metadata;
     private LocalContentStore store;
 
-    @BeforeEach
-    void open() throws IOException {
-        metadata = new Metadata(root);
+    @Override
+    protected void openStores() throws IOException {
         store = new LocalContentStore(root, metadata, clock);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        metadata.close();
-    }
-
-    /** Forgets every object, as a killed daemon would, and opens the same root again. */
-    private void restart() throws IOException {
-        metadata.close();
-        open();
     }
 
     private static void write(ContentWriter writer, byte[] bytes) throws IOException {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,43 +28,28 @@ import io.hawser.content.IngestStatus;
 import io.hawser.images.Descriptor;
 import io.hawser.images.Image;
 import io.hawser.images.MediaTypes;
-import io.hawser.kernel.internal.SettableClock;
 import io.hawser.kernel.internal.content.LocalContentStore;
 import io.hawser.kernel.internal.metadata.Leases;
-import io.hawser.kernel.internal.metadata.Metadata;
 import io.hawser.kernel.internal.metadata.SqliteImageStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.hawser.kernel.internal.StoreTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class MarkSweepCollectorTest {
+class MarkSweepCollectorTest extends StoreTestBase {
 
     private static final Duration MAX_AGE = Duration.ofHours(24);
 
-    @TempDir
-    Path root;
-
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private Metadata metadata;
     private LocalContentStore store;
     private SqliteImageStore images;
     private Leases leases;
     private MarkSweepCollector collector;
 
-    @BeforeEach
-    void open() throws IOException {
-        metadata = new Metadata(root);
+    @Override
+    protected void openStores() throws IOException {
         store = new LocalContentStore(root, metadata, clock);
         images = new SqliteImageStore(metadata, clock);
         leases = new Leases(metadata, clock);
         collector = new MarkSweepCollector(store, leases,
                 List.of(now -> images.list(image -> true).stream().map(Image::target).map(Root::of).toList()), clock, MAX_AGE);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        metadata.close();
     }
 
     private Descriptor put(String mediaType, String content) throws IOException {

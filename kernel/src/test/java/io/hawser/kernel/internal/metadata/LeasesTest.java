@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,33 +13,19 @@ import java.util.Set;
 
 import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
-import io.hawser.kernel.internal.SettableClock;
 import io.hawser.kernel.internal.metadata.Leases.Kind;
 import io.hawser.kernel.internal.metadata.Leases.Lease;
 import io.hawser.kernel.internal.metadata.Leases.Resource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.hawser.kernel.internal.StoreTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LeasesTest {
+class LeasesTest extends StoreTestBase {
 
-    @TempDir
-    Path root;
-
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private Metadata metadata;
     private Leases leases;
 
-    @BeforeEach
-    void open() throws IOException {
-        metadata = new Metadata(root);
+    @Override
+    protected void openStores() {
         leases = new Leases(metadata, clock);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        metadata.close();
     }
 
     private static ErrorCode code(org.junit.jupiter.api.function.Executable call) {
@@ -80,8 +65,7 @@ class LeasesTest {
     @Test
     void leasesSurviveReopening() throws IOException {
         Lease created = leases.create("kept", Map.of("a", "b"), Instant.parse("2026-02-01T00:00:00Z"));
-        metadata.close();
-        open();
+        restart();
         assertEquals(List.of(created), leases.list());
     }
 

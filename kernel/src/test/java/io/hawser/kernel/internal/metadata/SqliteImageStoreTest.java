@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,33 +18,19 @@ import io.hawser.images.Descriptor;
 import io.hawser.images.Image;
 import io.hawser.images.MediaTypes;
 import io.hawser.images.Platform;
-import io.hawser.kernel.internal.SettableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.hawser.kernel.internal.StoreTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SqliteImageStoreTest {
+class SqliteImageStoreTest extends StoreTestBase {
 
     private static final Instant EPOCH = Instant.EPOCH;
     private static final Descriptor INDEX = new Descriptor(MediaTypes.OCI_INDEX, Digest.sha256(new byte[] {1}), 321);
 
-    @TempDir
-    Path root;
-
-    private final SettableClock clock = new SettableClock(Instant.parse("2026-03-04T05:06:07.123456789Z"));
-    private Metadata metadata;
     private SqliteImageStore images;
 
-    @BeforeEach
-    void open() throws IOException {
-        metadata = new Metadata(root);
+    @Override
+    protected void openStores() {
         images = new SqliteImageStore(metadata, clock);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        metadata.close();
     }
 
     private static Image image(String name, Descriptor target, Map<String, String> labels) {
@@ -54,8 +39,9 @@ class SqliteImageStoreTest {
 
     @Test
     void createdImageIsStampedAndReadBack() throws IOException {
+        clock.advance(Duration.ofNanos(123_456_789));
         Image created = images.create(image("docker.io/library/busybox:latest", INDEX, Map.of("io.cri.pinned", "true")));
-        Instant stamped = Instant.parse("2026-03-04T05:06:07.123Z");
+        Instant stamped = Instant.parse("2026-01-01T00:00:00.123Z");
         assertEquals(stamped, created.created());
         assertEquals(stamped, created.updated());
         assertEquals(Optional.of(created), images.get("docker.io/library/busybox:latest"));
@@ -68,8 +54,7 @@ class SqliteImageStoreTest {
                 Map.of("org.opencontainers.image.ref.name", "1.36"), List.of(URI.create("https://mirror.example/blob")),
                 new Platform("linux", "arm", "v7"));
         images.create(image("registry.local/app:1", full, Map.of()));
-        metadata.close();
-        open();
+        restart();
         assertEquals(full, images.get("registry.local/app:1").orElseThrow().target());
     }
 
