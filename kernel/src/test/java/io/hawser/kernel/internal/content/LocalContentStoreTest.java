@@ -15,9 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +36,7 @@ import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
 import io.hawser.kernel.internal.StoreTestBase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class LocalContentStoreTest extends StoreTestBase {
 
@@ -70,7 +74,7 @@ class LocalContentStoreTest extends StoreTestBase {
         }
     }
 
-    private static HawserException refusal(ErrorCode code, org.junit.jupiter.api.function.Executable call) {
+    private static HawserException refusal(ErrorCode code, Executable call) {
         HawserException refused = assertThrows(HawserException.class, call);
         assertEquals(code, refused.code(), refused.getMessage());
         return refused;
@@ -157,7 +161,7 @@ class LocalContentStoreTest extends StoreTestBase {
     @Test
     void closedWriterResumesAtItsOffsetWithTheRightDigest() throws IOException {
         try (ContentWriter first = store.writer("resume", HELLO.length, HELLO_DIGEST)) {
-            write(first, java.util.Arrays.copyOf(HELLO, 5));
+            write(first, Arrays.copyOf(HELLO, 5));
         }
         IngestStatus status = store.status("resume");
         assertEquals(5, status.offset());
@@ -165,7 +169,7 @@ class LocalContentStoreTest extends StoreTestBase {
         assertEquals(HELLO_DIGEST, status.expected());
         try (ContentWriter second = store.writer("resume", HELLO.length, HELLO_DIGEST)) {
             assertEquals(5, second.offset());
-            write(second, java.util.Arrays.copyOfRange(HELLO, 5, HELLO.length));
+            write(second, Arrays.copyOfRange(HELLO, 5, HELLO.length));
             assertEquals(HELLO_DIGEST, second.commit(ContentStore.UNKNOWN_SIZE, null, Map.of()));
         }
     }
@@ -173,18 +177,18 @@ class LocalContentStoreTest extends StoreTestBase {
     @Test
     void ingestSurvivesACrashAndResumesInANewStore() throws IOException {
         byte[] big = new byte[3 << 20];
-        new java.util.Random(42).nextBytes(big);
+        new Random(42).nextBytes(big);
         Digest digest = Digest.sha256(big);
         // a writer never closed: the daemon died with it open
         ContentWriter abandoned = store.writer("crash", big.length, digest);
-        write(abandoned, java.util.Arrays.copyOf(big, 2 << 20));
+        write(abandoned, Arrays.copyOf(big, 2 << 20));
         restart();
 
         assertEquals(2 << 20, store.status("crash").offset());
         try (ContentWriter resumed = store.writer("crash", ContentStore.UNKNOWN_SIZE, null)) {
             assertEquals(2 << 20, resumed.offset());
             assertEquals(big.length, resumed.status().total(), "expectations of the first writer are kept");
-            write(resumed, java.util.Arrays.copyOfRange(big, 2 << 20, big.length));
+            write(resumed, Arrays.copyOfRange(big, 2 << 20, big.length));
             assertEquals(digest, resumed.commit(ContentStore.UNKNOWN_SIZE, null, Map.of()));
         }
         assertArrayEquals(big, read(store, digest));
@@ -241,7 +245,7 @@ class LocalContentStoreTest extends StoreTestBase {
                 try {
                     attempt.get().close();
                     granted++;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     assertEquals(ErrorCode.UNAVAILABLE, ((HawserException) e.getCause()).code());
                     locked++;
                 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.hawser.content.CollectionReport;
 import io.hawser.content.ContentStore;
@@ -218,7 +219,7 @@ class MarkSweepCollectorTest extends StoreTestBase {
         try {
             future.get(300, TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
         }
     }

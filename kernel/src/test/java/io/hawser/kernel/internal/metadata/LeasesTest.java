@@ -18,6 +18,7 @@ import io.hawser.kernel.internal.metadata.Leases.Lease;
 import io.hawser.kernel.internal.metadata.Leases.Resource;
 import io.hawser.kernel.internal.StoreTestBase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class LeasesTest extends StoreTestBase {
 
@@ -28,7 +29,7 @@ class LeasesTest extends StoreTestBase {
         leases = new Leases(metadata, clock);
     }
 
-    private static ErrorCode code(org.junit.jupiter.api.function.Executable call) {
+    private static ErrorCode code(Executable call) {
         return assertThrows(HawserException.class, call).code();
     }
 

@@ -1,6 +1,7 @@
 package io.hawser.kernel.internal.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -104,7 +106,7 @@ class MetadataTest {
         assertThrows(IOException.class, () -> new Metadata(root, broken));
         try (Metadata metadata = new Metadata(root)) {
             assertEquals(Schema.MIGRATIONS.size(), metadata.schemaVersion());
-            assertTrue(!tables(metadata).contains("half_done"));
+            assertFalse(tables(metadata).contains("half_done"));
         }
     }
 
@@ -125,7 +127,7 @@ class MetadataTest {
                 throw HawserException.notFound("something");
             }));
             assertEquals(ErrorCode.NOT_FOUND, refused.code());
-            assertEquals(List.of(), new Leases(metadata, java.time.Clock.systemUTC()).list());
+            assertEquals(List.of(), new Leases(metadata, Clock.systemUTC()).list());
         }
     }
 
