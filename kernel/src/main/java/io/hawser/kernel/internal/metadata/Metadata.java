@@ -102,7 +102,7 @@ public class Metadata implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
-                connection.rollback();
+                rollbackAfter(e);
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
@@ -156,6 +156,15 @@ public class Metadata implements AutoCloseable {
         try (Statement statement = connection.createStatement();
              var rows = statement.executeQuery("PRAGMA user_version")) {
             return rows.next() ? rows.getInt(1) : 0;
+        }
+    }
+
+    /** Rolls back after a failure; a failing rollback must not hide the failure that caused it. */
+    private void rollbackAfter(Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
