@@ -190,7 +190,7 @@ public class LocalContentStore implements ContentStore {
             try {
                 return open(ref, expectedSize, expectedDigest);
             } catch (IOException | RuntimeException e) {
-                heldRefs.remove(ref);
+                release(ref);
                 throw e;
             }
         } finally {
@@ -299,7 +299,7 @@ public class LocalContentStore implements ContentStore {
                 }
                 directory.delete();
             } finally {
-                heldRefs.remove(ref);
+                release(ref);
             }
         } finally {
             storeLock.readLock().unlock();
