@@ -25,6 +25,12 @@
  * resumable exports want to seek. Deleting a blob does not wait for readers that have it open:
  * they keep reading the bytes they opened.
  *
+ * <h2>Garbage collection</h2>
+ * The {@link io.hawser.content.GarbageCollector} deletes committed blobs that no image, lease or
+ * (later) container reaches through manifests and indexes, and ingests left untouched longer than
+ * a configured age. Committing waits while a collection runs, so what a caller has leased before
+ * committing is never swept from under it.
+ *
  * <h2>Errors</h2>
  * Blocking methods throw {@link java.io.IOException}; the conditions a caller handles are
  * {@link io.hawser.errors.HawserException}s: {@code NOT_FOUND} for a blob or ingest, {@code

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.hawser.errors.ErrorCode;
@@ -41,5 +44,15 @@ class ContentRecordsTest {
         assertEquals(DIGEST, e.digest());
         assertEquals("content " + DIGEST + " already exists", e.getMessage());
         assertThrows(NullPointerException.class, () -> new BlobExistsException(null));
+    }
+
+    @Test
+    void collectionReportCopiesItsListsAndRefusesNegativeBytes() {
+        var removed = new ArrayList<>(List.of(DIGEST));
+        var report = new CollectionReport(removed, 0, List.of("ref"), 1, Duration.ZERO);
+        removed.clear();
+        assertEquals(List.of(DIGEST), report.removedBlobs());
+        assertThrows(IllegalArgumentException.class,
+                () -> new CollectionReport(List.of(), -1, List.of(), 0, Duration.ZERO));
     }
 }

@@ -3,39 +3,13 @@ package io.hawser.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
 class DaemonTest {
 
     private static Daemon rootedAt(Path root) {
-        return new Daemon() {
-            @Override
-            public Path root() {
-                return root;
-            }
-
-            @Override
-            public Path state() {
-                return Path.of("/run/hawser");
-            }
-
-            @Override
-            public Path config() {
-                return Path.of("/etc/hawser");
-            }
-
-            @Override
-            public String version() {
-                return "0.1.0";
-            }
-
-            @Override
-            public Instant started() {
-                return Instant.EPOCH;
-            }
-        };
+        return new FixedDaemon(root, Path.of("/run/hawser"), Path.of("/etc/hawser"));
     }
 
     @Test
