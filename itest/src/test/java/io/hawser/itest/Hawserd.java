@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,33 +30,48 @@ final class Hawserd implements AutoCloseable {
     final Path state;
     final Path socket;
     final Path log;
-    final Process process;
+    private final List<String> args;
+    private final Map<String, String> environment;
+    /** The running daemon; replaced by {@link #killAndRestart()}. */
+    Process process;
 
-    private Hawserd(Path home, Path work, List<String> extraArgs) throws IOException {
+    private Hawserd(Path home, Path work, Map<String, String> environment, List<String> extraArgs) throws IOException {
         this.home = home;
         // short paths: unix socket addresses are limited to 108 bytes
         this.root = work.resolve("root");
         this.state = work.resolve("state");
         this.socket = state.resolve("hawser.sock");
         this.log = work.resolve("hawserd.log");
-        List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--state", state.toString()));
-        args.addAll(extraArgs);
-        this.process = start(home, args, log);
+        this.args = new ArrayList<>(List.of("--root", root.toString(), "--state", state.toString()));
+        this.args.addAll(extraArgs);
+        this.environment = Map.copyOf(environment);
+        this.process = start(home, args, log, environment);
     }
 
     /** Starts the daemon of {@code home} and waits until it serves the CLI. */
     static Hawserd serving(Path home, String... extraArgs) throws Exception {
-        Hawserd daemon = new Hawserd(home, Files.createTempDirectory(Path.of("/tmp"), "hawserd-"), List.of(extraArgs));
+        return serving(home, Map.of(), extraArgs);
+    }
+
+    /** Starts the daemon of {@code home} with extra environment variables and waits until it serves. */
+    static Hawserd serving(Path home, Map<String, String> environment, String... extraArgs) throws Exception {
+        Hawserd daemon = new Hawserd(home, Files.createTempDirectory(Path.of("/tmp"), "hawserd-"), environment, List.of(extraArgs));
         daemon.awaitServed();
         return daemon;
     }
 
     /** Starts {@code bin/hawserd} with these arguments, its stdin empty, its output into {@code output}. */
     static Process start(Path home, List<String> args, Path output) throws IOException {
+        return start(home, args, output, Map.of());
+    }
+
+    static Process start(Path home, List<String> args, Path output, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/hawserd").toString());
         command.addAll(args);
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -69,6 +85,17 @@ final class Hawserd implements AutoCloseable {
             }
             return Files.exists(socket) && hawser("version").status() == 0;
         });
+    }
+
+    /**
+     * Kills the daemon with SIGKILL, as a crash would, and starts it again on the same root and
+     * state, waiting until it serves.
+     */
+    void killAndRestart() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        process = start(home, args, log.resolveSibling("hawserd-restarted.log"), environment);
+        awaitServed();
     }
 
     /** Runs {@code bin/hawser --address <socket> ARGS}. */

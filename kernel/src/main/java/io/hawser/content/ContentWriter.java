@@ -1,6 +1,7 @@
 package io.hawser.content;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.WritableByteChannel;
 import java.util.Map;
 
@@ -55,4 +56,11 @@ public interface ContentWriter extends WritableByteChannel {
      * @throws IllegalArgumentException when the size is negative or beyond {@link #offset()}
      */
     void truncate(long size) throws IOException;
+
+    /**
+     * Reads back what this ingest holds so far, from its first byte to {@link #offset()}. A caller
+     * that resumes an interrupted download uses it to verify the whole blob, not only the part it
+     * fetched this time.
+     */
+    InputStream readWritten() throws IOException;
 }

@@ -16,7 +16,11 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface Command {
 
-    /** Service property naming the command. */
+    /**
+     * Service property naming the command: one name, or several (aliases such as {@code images}
+     * and {@code image ls}). A name may be two words, a subcommand: {@code hawser image inspect X}
+     * runs the command named {@code image inspect} with the argument {@code X}.
+     */
     String NAME_PROPERTY = "hawser.command";
 
     /** One line saying what the command does, shown by {@code hawser help}. */

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
 
 import sun.misc.Signal;
 
@@ -41,6 +41,8 @@ public final class Hawserd {
      * terminal, since they cost memory and threads a daemon without a console has no use for.
      */
     private static final Set<String> CONSOLE_BUNDLES = Set.of("org.apache.felix.gogo.shell", "org.apache.felix.gogo.command");
+
+    private static final int CONSOLE_START_LEVEL = 2;
 
     private Hawserd() {}
 
@@ -90,21 +92,18 @@ public final class Hawserd {
         Framework framework = new Felix(frameworkProperties(options, launched));
         try {
             framework.init();
-            List<Bundle> bundles = install(framework, options.bundles(), isTerminal());
-            framework.start();
-            // the console last, so its first prompt already offers every hawser: command
-            List<Bundle> startOrder = bundles.stream()
-                    .sorted(Comparator.comparing((Bundle b) -> CONSOLE_BUNDLES.contains(b.getSymbolicName())))
-                    .toList();
-            for (Bundle bundle : startOrder) {
+            for (Bundle bundle : install(framework, options.bundles(), isTerminal())) {
+                if (CONSOLE_BUNDLES.contains(bundle.getSymbolicName())) {
+                    // the console at the last start level, so its first prompt offers every hawser: command
+                    bundle.adapt(BundleStartLevel.class).setStartLevel(CONSOLE_START_LEVEL);
+                }
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    try {
-                        bundle.start();
-                    } catch (BundleException e) {
-                        LOG.log(Level.SEVERE, "bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage(), e);
-                    }
+                    // marks the bundle to start with the framework, which then starts them all in start level
+                    // order and announces STARTED only after the last: frontends wait for that before serving
+                    bundle.start();
                 }
             }
+            framework.start();
         } catch (BundleException | IOException e) {
             LOG.log(Level.SEVERE, "the OSGi framework did not start: " + e.getMessage(), e);
             return 1;
@@ -153,6 +152,7 @@ public final class Hawserd {
         properties.put(Constants.FRAMEWORK_STORAGE, options.state().resolve("osgi").toString());
         // the bundles are installed by reference from lib/bundles on every start; nothing in the cache outlives a stop
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(CONSOLE_START_LEVEL));
         properties.put("felix.log.logger", new StderrLog.FrameworkLog());
         properties.put("felix.log.level", options.logLevel().intValue() <= Level.FINE.intValue() ? "4" : "2");
 

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandContext;
+import io.hawser.errors.HawserException;
 import io.hawser.frontend.CommandException;
 
 /**
@@ -53,20 +54,25 @@ public final class CommandRegistry {
             context.err().println("hawser: no command given; 'hawser help' lists the commands");
             return CommandException.USAGE;
         }
-        String name = commandLine.getFirst();
+        // a two-word command ("image inspect") before a one-word one ("image")
+        int words = commandLine.size() > 1 && find(commandLine.get(0) + " " + commandLine.get(1)).isPresent() ? 2 : 1;
+        String name = String.join(" ", commandLine.subList(0, words));
         Optional<Command> command = find(name);
         if (command.isEmpty()) {
             context.err().println("hawser: unknown command \"" + name + "\"; 'hawser help' lists the commands");
             return CommandException.USAGE;
         }
         try {
-            return command.get().run(context, commandLine.subList(1, commandLine.size()));
+            return command.get().run(context, commandLine.subList(words, commandLine.size()));
         } catch (CommandException e) {
             context.err().println("hawser " + name + ": " + e.getMessage());
             if (e.status() == CommandException.USAGE) {
                 context.err().println("usage: hawser " + name + " " + command.get().usage());
             }
             return e.status();
+        } catch (HawserException e) {
+            context.err().println("hawser " + name + ": " + e.getMessage());
+            return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             context.err().println("hawser " + name + ": interrupted");
@@ -87,18 +93,18 @@ public final class CommandRegistry {
 
         @Override
         public String usage() {
-            return "[COMMAND]";
+            return "[COMMAND [SUBCOMMAND]]";
         }
 
         @Override
         public int run(CommandContext context, List<String> args) throws CommandException {
-            if (args.size() > 1) {
+            if (args.size() > 2) {
                 throw new CommandException("takes at most one command name", CommandException.USAGE);
             }
-            if (args.size() == 1) {
-                Command command = find(args.getFirst())
-                        .orElseThrow(() -> new CommandException("unknown command \"" + args.getFirst() + "\""));
-                context.out().println("usage: hawser " + args.getFirst() + " " + command.usage());
+            if (!args.isEmpty()) {
+                String name = String.join(" ", args);
+                Command command = find(name).orElseThrow(() -> new CommandException("unknown command \"" + name + "\""));
+                context.out().println("usage: hawser " + name + " " + command.usage());
                 context.out().println();
                 context.out().println(command.summary());
                 return 0;

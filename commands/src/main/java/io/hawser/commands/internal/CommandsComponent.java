@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandException;
@@ -32,13 +34,13 @@ public final class CommandsComponent {
 
     private final BundleContext context;
     private final CommandRegistry registry = new CommandRegistry();
-    /** Guarded by itself. */
-    private final Map<Command, ServiceRegistration<Function>> gogo = new HashMap<>();
+    /** Gogo functions by name: one per first word of the command names. Guarded by itself. */
+    private final Map<String, ServiceRegistration<Function>> gogo = new HashMap<>();
 
     @Activate
     public CommandsComponent(BundleContext context) {
         this.context = context;
-        register("help", registry.find("help").orElseThrow());
+        syncGogo();
     }
 
     /** The commands, for the CLI socket. */
@@ -49,25 +51,13 @@ public final class CommandsComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addCommand(Command command, Map<String, Object> properties) {
-        Object name = properties.get(Command.NAME_PROPERTY);
-        if (name != null) {
-            registry.add(name.toString(), command);
-            register(name.toString(), command);
-        }
+        names(properties).forEach(name -> registry.add(name, command));
+        syncGogo();
     }
 
     void removeCommand(Command command, Map<String, Object> properties) {
-        Object name = properties.get(Command.NAME_PROPERTY);
-        if (name != null) {
-            registry.remove(name.toString(), command);
-        }
-        ServiceRegistration<Function> registration;
-        synchronized (gogo) {
-            registration = gogo.remove(command);
-        }
-        if (registration != null) {
-            registration.unregister();
-        }
+        names(properties).forEach(name -> registry.remove(name, command));
+        syncGogo();
     }
 
     @Deactivate
@@ -80,15 +70,41 @@ public final class CommandsComponent {
         registrations.forEach(ServiceRegistration::unregister);
     }
 
-    private void register(String name, Command command) {
+    /** A command's names: the property holds one name or several (an alias, or a two-word form). */
+    private static List<String> names(Map<String, Object> properties) {
+        return switch (properties.get(Command.NAME_PROPERTY)) {
+            case String name -> List.of(name);
+            case String[] names -> List.of(names);
+            case null, default -> List.of();
+        };
+    }
+
+    /**
+     * Offers one Gogo function per first word of the command names: {@code hawser:image inspect X}
+     * reaches the function {@code image} with the arguments {@code inspect X}, and the registry
+     * finds the two-word command, as it does for the CLI.
+     */
+    private void syncGogo() {
+        Set<String> words = registry.all().keySet().stream().map(n -> n.split(" ")[0]).collect(Collectors.toSet());
+        synchronized (gogo) {
+            for (var it = gogo.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!words.contains(entry.getKey())) {
+                    entry.getValue().unregister();
+                    it.remove();
+                }
+            }
+            for (String word : words) {
+                gogo.computeIfAbsent(word, this::registerGogo);
+            }
+        }
+    }
+
+    private ServiceRegistration<Function> registerGogo(String word) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(CommandProcessor.COMMAND_SCOPE, "hawser");
-        properties.put(CommandProcessor.COMMAND_FUNCTION, name);
-        ServiceRegistration<Function> registration =
-                context.registerService(Function.class, (session, arguments) -> runInConsole(name, session, arguments), properties);
-        synchronized (gogo) {
-            gogo.put(command, registration);
-        }
+        properties.put(CommandProcessor.COMMAND_FUNCTION, word);
+        return context.registerService(Function.class, (session, arguments) -> runInConsole(word, session, arguments), properties);
     }
 
     /** Gogo has already pointed System.out and System.err at the session's streams for this thread. */

@@ -178,11 +178,26 @@ class CommandRegistryTest {
     }
 
     @Test
-    void helpWithTwoNamesIsAUsageError() {
-        int status = registry.run(List.of("help", "a", "b"), context);
+    void helpWithThreeWordsIsAUsageError() {
+        int status = registry.run(List.of("help", "a", "b", "c"), context);
 
         assertEquals(CommandException.USAGE, status);
-        assertEquals("hawser help: takes at most one command name\nusage: hawser help [COMMAND]\n", err());
+        assertEquals("hawser help: takes at most one command name\nusage: hawser help [COMMAND [SUBCOMMAND]]\n", err());
+    }
+
+    @Test
+    void aTwoWordCommandIsFoundBeforeItsFirstWord() throws Exception {
+        registry.add("image", command("images in general", "", (c, args) -> 3));
+        registry.add("image inspect", command("inspect an image", "REF", (c, args) -> {
+            c.out().print(String.join(",", args));
+            return 0;
+        }));
+
+        assertEquals(0, registry.run(List.of("image", "inspect", "busybox"), context));
+        assertEquals("busybox", out.toString(StandardCharsets.UTF_8));
+        assertEquals(3, registry.run(List.of("image", "busybox"), context));
+        assertEquals(0, registry.run(List.of("help", "image", "inspect"), context));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: hawser image inspect REF"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import io.hawser.commands.internal.Arguments;
 import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandContext;
 import io.hawser.frontend.CommandException;
@@ -42,9 +43,7 @@ public final class InfoCommand implements Command {
 
     @Override
     public int run(CommandContext context, List<String> args) throws CommandException {
-        if (!args.isEmpty()) {
-            throw new CommandException("takes no arguments", CommandException.USAGE);
-        }
+        Arguments.of(args).operands(0, 0, "nothing");
         List<PluginInfo> plugins = registry.plugins();
         Map<String, Long> byStatus = plugins.stream()
                 .collect(Collectors.groupingBy(p -> p.status().state().label(), TreeMap::new, Collectors.counting()));

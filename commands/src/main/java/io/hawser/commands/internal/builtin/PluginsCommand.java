@@ -1,10 +1,10 @@
 package io.hawser.commands.internal.builtin;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.hawser.commands.internal.Arguments;
 import io.hawser.commands.internal.TextTable;
 import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandContext;
@@ -38,24 +38,11 @@ public final class PluginsCommand implements Command {
 
     @Override
     public int run(CommandContext context, List<String> args) throws CommandException {
-        boolean detailed = false;
-        boolean quiet = false;
-        String type = null;
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String arg = rest.removeFirst();
-            switch (arg) {
-                case "-d", "--detailed" -> detailed = true;
-                case "-q", "--quiet" -> quiet = true;
-                case "--type", "-t" -> {
-                    if (rest.isEmpty()) {
-                        throw new CommandException(arg + " needs a plugin type", CommandException.USAGE);
-                    }
-                    type = rest.removeFirst();
-                }
-                default -> throw new CommandException("unknown argument " + arg, CommandException.USAGE);
-            }
-        }
+        Arguments arguments = Arguments.of(args);
+        boolean detailed = arguments.flag("-d", "--detailed");
+        boolean quiet = arguments.flag("-q", "--quiet");
+        String type = arguments.option("-t", "--type").orElse(null);
+        arguments.operands(0, 0, "nothing");
         String wanted = type;
         List<PluginInfo> plugins = registry.plugins().stream()
                 .filter(p -> wanted == null || p.type().equals(wanted))

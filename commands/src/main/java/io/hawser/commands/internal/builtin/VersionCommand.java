@@ -3,6 +3,7 @@ package io.hawser.commands.internal.builtin;
 import java.util.List;
 import java.util.Locale;
 
+import io.hawser.commands.internal.Arguments;
 import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandContext;
 import io.hawser.frontend.CommandException;
@@ -38,9 +39,7 @@ public final class VersionCommand implements Command {
 
     @Override
     public int run(CommandContext context, List<String> args) throws CommandException {
-        if (!args.isEmpty()) {
-            throw new CommandException("takes no arguments", CommandException.USAGE);
-        }
+        Arguments.of(args).operands(0, 0, "nothing");
         context.out().println("hawserd:");
         context.out().println("  Version:   " + daemon.version());
         context.out().println("  Java:      " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")");

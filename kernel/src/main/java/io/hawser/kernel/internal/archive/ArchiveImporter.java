@@ -1,5 +1,7 @@
 package io.hawser.kernel.internal.archive;
 
+import io.hawser.kernel.internal.images.ImageClosure;
+import io.hawser.kernel.internal.images.ImageJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

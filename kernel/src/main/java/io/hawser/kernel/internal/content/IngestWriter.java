@@ -1,9 +1,11 @@
 package io.hawser.kernel.internal.content;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -64,6 +66,15 @@ final class IngestWriter implements ContentWriter {
     /** The algorithm the expected digest uses; SHA-256 when there is none yet. */
     private DigestAlgorithm algorithm() {
         return header.expected() != null ? header.expected().algorithm() : DigestAlgorithm.SHA256;
+    }
+
+    @Override
+    public InputStream readWritten() throws IOException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+        // this writer is the ingest's only one, so the file holds exactly the bytes up to offset
+        return Files.newInputStream(directory.data());
     }
 
     @Override

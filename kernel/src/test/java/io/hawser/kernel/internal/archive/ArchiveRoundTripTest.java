@@ -1,5 +1,7 @@
 package io.hawser.kernel.internal.archive;
 
+import io.hawser.kernel.internal.images.ImageClosure;
+import io.hawser.kernel.internal.images.ImageJson;
 import static io.hawser.kernel.internal.archive.ImageFixtures.Layer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.hawser.kernel.internal.images.ImageClosure;
 import io.hawser.content.Digest;
 import io.hawser.images.Descriptor;
 import io.hawser.images.Image;

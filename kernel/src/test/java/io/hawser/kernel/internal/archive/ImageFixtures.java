@@ -1,5 +1,6 @@
 package io.hawser.kernel.internal.archive;
 
+import io.hawser.kernel.internal.images.ImageJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,9 @@
 package io.hawser.kernel.internal.archive;
 
 import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
@@ -149,6 +151,11 @@ final class MemoryContentStore implements ContentStore {
                 infos.put(actual, new ContentInfo(actual, data.length, labels, now, now));
             }
             return actual;
+        }
+
+        @Override
+        public InputStream readWritten() {
+            return new ByteArrayInputStream(ingest.bytes.toByteArray());
         }
 
         @Override

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.hawser.kernel.internal.images.ImageClosure;
 import io.hawser.images.Image;
 import io.hawser.images.ImportOptions;
 import io.hawser.images.MediaTypes;

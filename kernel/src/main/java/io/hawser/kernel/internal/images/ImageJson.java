@@ -1,4 +1,4 @@
-package io.hawser.kernel.internal.archive;
+package io.hawser.kernel.internal.images;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,16 +25,16 @@ import io.hawser.images.Platform;
  * where the fault is ({@code "index.json: manifests[2].digest"}), since the caller's only remedy
  * is to fix that file.
  */
-final class ImageJson {
+public final class ImageJson {
 
     /**
      * The largest manifest, index, config or archive metadata file read into memory. Registries
      * refuse manifests over 4 MiB, and so does Hawser, which bounds what an archive can make it
      * hold.
      */
-    static final int MAX_JSON_SIZE = 4 * 1024 * 1024;
+    public static final int MAX_JSON_SIZE = 4 * 1024 * 1024;
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ImageJson() {}
 
@@ -44,7 +44,7 @@ final class ImageJson {
      * @param what names the file for messages
      * @throws HawserException {@code INVALID_ARGUMENT} when it is not JSON
      */
-    static JsonNode parse(byte[] data, String what) throws HawserException {
+    public static JsonNode parse(byte[] data, String what) throws HawserException {
         try {
             JsonNode node = MAPPER.readTree(data);
             if (node == null || node.isMissingNode()) {
@@ -59,7 +59,7 @@ final class ImageJson {
     }
 
     /** Parses JSON that must be an object. */
-    static JsonNode parseObject(byte[] data, String what) throws HawserException {
+    public static JsonNode parseObject(byte[] data, String what) throws HawserException {
         JsonNode node = parse(data, what);
         if (!node.isObject()) {
             throw HawserException.invalidArgument(what + " must be a JSON object");
@@ -72,7 +72,7 @@ final class ImageJson {
      *
      * @throws HawserException {@code NOT_FOUND} when the store has no such blob
      */
-    static byte[] readSmallBlob(ContentStore store, Digest digest, String what) throws IOException {
+    public static byte[] readSmallBlob(ContentStore store, Digest digest, String what) throws IOException {
         long size = store.info(digest).size();
         if (size > MAX_JSON_SIZE) {
             throw HawserException.invalidArgument(what + " is " + size + " bytes, more than the " + MAX_JSON_SIZE + " accepted");
@@ -83,7 +83,7 @@ final class ImageJson {
     }
 
     /** The JSON of a blob, which must be an object. */
-    static JsonNode readObjectBlob(ContentStore store, Digest digest, String what) throws IOException {
+    public static JsonNode readObjectBlob(ContentStore store, Digest digest, String what) throws IOException {
         return parseObject(readSmallBlob(store, digest, what), what);
     }
 
@@ -91,7 +91,7 @@ final class ImageJson {
      * The descriptors in an array field, such as an index's {@code manifests} or a manifest's
      * {@code layers}.
      */
-    static List<Descriptor> descriptors(JsonNode parent, String field, String where) throws HawserException {
+    public static List<Descriptor> descriptors(JsonNode parent, String field, String where) throws HawserException {
         JsonNode array = parent.get(field);
         if (array == null || !array.isArray()) {
             throw HawserException.invalidArgument(where + ": " + field + " must be an array");
@@ -104,7 +104,7 @@ final class ImageJson {
     }
 
     /** A descriptor object. */
-    static Descriptor descriptor(JsonNode node, String where) throws HawserException {
+    public static Descriptor descriptor(JsonNode node, String where) throws HawserException {
         if (node == null || !node.isObject()) {
             throw HawserException.invalidArgument(where + " must be a descriptor object");
         }
@@ -149,7 +149,7 @@ final class ImageJson {
      * A platform object, as in an index ({@code os.version}, {@code os.features}) or the same
      * fields at the top of an image config.
      */
-    static Platform platform(JsonNode node, String where) throws HawserException {
+    public static Platform platform(JsonNode node, String where) throws HawserException {
         String os = node.path("os").asText("");
         String architecture = node.path("architecture").asText("");
         if (os.isEmpty() || architecture.isEmpty()) {
@@ -161,7 +161,7 @@ final class ImageJson {
     }
 
     /** A descriptor as JSON, fields in the order the OCI specification lists them. */
-    static ObjectNode toJson(Descriptor d) {
+    public static ObjectNode toJson(Descriptor d) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("mediaType", d.mediaType());
         node.put("digest", d.digest().toString());
@@ -194,7 +194,7 @@ final class ImageJson {
     }
 
     /** Compact JSON bytes, the form blobs are written in. */
-    static byte[] bytes(JsonNode node) {
+    public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
@@ -204,7 +204,7 @@ final class ImageJson {
     }
 
     /** A required string field. */
-    static String text(JsonNode node, String field, String where) throws HawserException {
+    public static String text(JsonNode node, String field, String where) throws HawserException {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
             throw HawserException.invalidArgument(where + "." + field + " must be a non-empty string");

@@ -1,4 +1,4 @@
-package io.hawser.kernel.internal.archive;
+package io.hawser.kernel.internal.images;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import io.hawser.images.PlatformMatcher;
  *                  a target that is a manifest)
  * @param blobs     every blob needed, root first, each once
  */
-record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor> blobs) {
+public record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor> blobs) {
 
     /** Indexes nest rarely and shallowly; a deeper chain is a malformed or hostile image. */
     private static final int MAX_INDEX_DEPTH = 4;
@@ -44,7 +44,7 @@ record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor
      *                         {@code INVALID_ARGUMENT} when a manifest or index is malformed or
      *                         of an unknown media type, or an index contains itself
      */
-    static ImageClosure of(ContentStore store, Descriptor root, String image) throws IOException {
+    public static ImageClosure of(ContentStore store, Descriptor root, String image) throws IOException {
         List<Descriptor> manifests = new ArrayList<>();
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
         if (MediaTypes.isManifest(root.mediaType())) {
@@ -64,7 +64,7 @@ record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor
     }
 
     /** The complete manifest the matcher prefers. */
-    Optional<Descriptor> best(PlatformMatcher matcher) {
+    public Optional<Descriptor> best(PlatformMatcher matcher) {
         if (MediaTypes.isManifest(root.mediaType())) {
             // a single-manifest image is whatever platform it is; nothing to choose between
             return Optional.of(root);
@@ -79,10 +79,10 @@ record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor
      * @param config   its config
      * @param layers   its layers, bottom first, foreign ones included
      */
-    record ManifestContent(Descriptor manifest, Descriptor config, List<Descriptor> layers) {
+    public record ManifestContent(Descriptor manifest, Descriptor config, List<Descriptor> layers) {
 
         /** The blobs the manifest needs in the store: itself, its config, its layers but the foreign ones. */
-        List<Descriptor> blobs() {
+        public List<Descriptor> blobs() {
             List<Descriptor> blobs = new ArrayList<>(List.of(manifest, config));
             layers.stream().filter(l -> !MediaTypes.isForeign(l.mediaType())).forEach(blobs::add);
             return blobs;
@@ -94,7 +94,7 @@ record ImageClosure(Descriptor root, List<Descriptor> manifests, List<Descriptor
      *
      * @throws HawserException {@code NOT_FOUND} naming the missing blob
      */
-    static ManifestContent manifest(ContentStore store, Descriptor manifest, String image) throws IOException {
+    public static ManifestContent manifest(ContentStore store, Descriptor manifest, String image) throws IOException {
         String what = "manifest " + manifest.digest() + " of image " + image;
         requirePresent(store, manifest.digest(), what);
         JsonNode json = ImageJson.readObjectBlob(store, manifest.digest(), what);

@@ -1,0 +1,68 @@
+package io.hawser.commands.internal.images;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.hawser.commands.internal.Arguments;
+import io.hawser.commands.internal.TextTable;
+import io.hawser.frontend.Command;
+import io.hawser.frontend.CommandContext;
+import io.hawser.images.Image;
+import io.hawser.images.ImageService;
+import io.hawser.images.ImageStore;
+import io.hawser.images.Platform;
+import io.hawser.images.ResolvedImage;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code hawser images}: the image records, with the size of the host platform's content. */
+@Component(property = {Command.NAME_PROPERTY + "=images", Command.NAME_PROPERTY + "=image ls"})
+public final class ImagesCommand implements Command {
+
+    private final ImageStore store;
+    private final ImageService service;
+
+    @Activate
+    public ImagesCommand(@Reference ImageStore store, @Reference ImageService service) {
+        this.store = store;
+        this.service = service;
+    }
+
+    @Override
+    public String summary() {
+        return "list images";
+    }
+
+    @Override
+    public String usage() {
+        return "[-q|--quiet]";
+    }
+
+    @Override
+    public int run(CommandContext context, List<String> args) throws Exception {
+        Arguments arguments = Arguments.of(args);
+        boolean quiet = arguments.flag("-q", "--quiet");
+        arguments.operands(0, 0, "nothing");
+        List<Image> images = store.list(image -> true);
+        if (quiet) {
+            images.forEach(image -> context.out().println(image.name()));
+            return 0;
+        }
+        TextTable table = new TextTable("REF", "TYPE", "DIGEST", "SIZE", "PLATFORM");
+        for (Image image : images) {
+            String size = "-";
+            String platform = "incomplete";
+            try {
+                ResolvedImage resolved = service.resolve(image, Platform.host());
+                size = Sizes.bytes(resolved.size());
+                platform = resolved.platform().toString();
+            } catch (IOException e) {
+                // listed all the same: an image whose content is partly gone is what `gc` and `rmi` are for
+            }
+            table.row(image.name(), image.target().mediaType(), image.target().digest().toString(), size, platform);
+        }
+        table.print(context.out());
+        return 0;
+    }
+}
