@@ -16,6 +16,7 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Function;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +37,8 @@ public final class CommandsComponent {
     private final CommandRegistry registry = new CommandRegistry();
     /** Gogo functions by name: one per first word of the command names. Guarded by itself. */
     private final Map<String, ServiceRegistration<Function>> gogo = new HashMap<>();
+    /** The commands taken, by reference. Guarded by itself. */
+    private final Map<ServiceReference<Command>, ServiceCommand> services = new HashMap<>();
 
     @Activate
     public CommandsComponent(BundleContext context) {
@@ -48,15 +51,31 @@ public final class CommandsComponent {
         return registry;
     }
 
+    /**
+     * Takes commands by reference and gets each service only when it first runs (or when
+     * {@code help} asks for its summary), so the services behind a command (the content store,
+     * the metadata database, the registry client) start on first use, not with the daemon.
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addCommand(Command command, Map<String, Object> properties) {
-        names(properties).forEach(name -> registry.add(name, command));
+    void addCommand(ServiceReference<Command> reference) {
+        ServiceCommand command = new ServiceCommand(context, reference);
+        synchronized (services) {
+            services.put(reference, command);
+        }
+        names(reference).forEach(name -> registry.add(name, command));
         syncGogo();
     }
 
-    void removeCommand(Command command, Map<String, Object> properties) {
-        names(properties).forEach(name -> registry.remove(name, command));
+    void removeCommand(ServiceReference<Command> reference) {
+        ServiceCommand command;
+        synchronized (services) {
+            command = services.remove(reference);
+        }
+        if (command != null) {
+            names(reference).forEach(name -> registry.remove(name, command));
+            command.release();
+        }
         syncGogo();
     }
 
@@ -71,8 +90,8 @@ public final class CommandsComponent {
     }
 
     /** A command's names: the property holds one name or several (an alias, or a two-word form). */
-    private static List<String> names(Map<String, Object> properties) {
-        return switch (properties.get(Command.NAME_PROPERTY)) {
+    private static List<String> names(ServiceReference<Command> reference) {
+        return switch (reference.getProperty(Command.NAME_PROPERTY)) {
             case String name -> List.of(name);
             case String[] names -> List.of(names);
             case null, default -> List.of();
