@@ -26,6 +26,9 @@ final class PullProgressPrinter implements PullProgress {
     private final Instant started = Instant.now();
     /** Guarded by this: download threads report concurrently. */
     private final Map<Digest, BlobProgress> blobs = new LinkedHashMap<>();
+    /** When each blob began downloading, and from which offset: its rate counts only what this pull fetched. */
+    private final Map<Digest, BlobProgress> firstDownload = new LinkedHashMap<>();
+    private final Map<Digest, Instant> downloadStarted = new LinkedHashMap<>();
     private int linesDrawn;
     private Instant lastDraw = Instant.EPOCH;
 
@@ -38,6 +41,10 @@ final class PullProgressPrinter implements PullProgress {
     @Override
     public synchronized void update(BlobProgress progress) {
         BlobProgress previous = blobs.put(progress.blob().digest(), progress);
+        if (progress.state() == BlobProgress.State.DOWNLOADING && !downloadStarted.containsKey(progress.blob().digest())) {
+            downloadStarted.put(progress.blob().digest(), Instant.now());
+            firstDownload.put(progress.blob().digest(), progress);
+        }
         if (terminal) {
             boolean stateChanged = previous == null || previous.state() != progress.state();
             if (stateChanged || Duration.between(lastDraw, Instant.now()).compareTo(REDRAW_EVERY) >= 0) {
@@ -77,13 +84,24 @@ final class PullProgressPrinter implements PullProgress {
             String name = kind(blob) + "-" + blob.blob().digest().hex().substring(0, 12);
             long done = blob.state() == BlobProgress.State.DOWNLOADING ? blob.offset() : blob.total();
             int filled = blob.total() == 0 ? bar : (int) Math.min(bar, bar * done / blob.total());
-            screen.append(String.format("%-22s %-16s |%s%s| %10s / %-10s", name, label(blob.state()),
-                    "+".repeat(filled), " ".repeat(bar - filled), Sizes.bytes(done), Sizes.bytes(blob.total())));
+            screen.append(String.format("%-22s %-16s |%s%s| %10s / %-10s %s", name, label(blob.state()),
+                    "+".repeat(filled), " ".repeat(bar - filled), Sizes.bytes(done), Sizes.bytes(blob.total()), rate(blob)));
             screen.append("\033[K\n");
         }
         linesDrawn = blobs.size();
         out.print(screen);
         out.flush();
+    }
+
+    /** {@code 12.5 MiB/s} while a blob downloads, from what this pull fetched of it; empty otherwise. */
+    private String rate(BlobProgress blob) {
+        Instant start = downloadStarted.get(blob.blob().digest());
+        if (blob.state() != BlobProgress.State.DOWNLOADING || start == null) {
+            return "";
+        }
+        long millis = Math.max(1, Duration.between(start, Instant.now()).toMillis());
+        long fetched = blob.offset() - firstDownload.get(blob.blob().digest()).offset();
+        return Sizes.bytes(fetched * 1000 / millis) + "/s";
     }
 
     private static String kind(BlobProgress progress) {
