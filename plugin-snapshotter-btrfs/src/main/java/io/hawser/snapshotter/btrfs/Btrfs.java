@@ -1,9 +1,12 @@
 package io.hawser.snapshotter.btrfs;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +49,46 @@ final class Btrfs {
         btrfs("property", "set", "-ts", path.toString(), "ro", "true");
     }
 
-    /** Deletes a subvolume, read-only or not. */
+    /**
+     * Deletes a subvolume, read-only or not, with any subvolumes a container created inside it
+     * (btrfs-progs before 6.x cannot delete recursively, and the kernel refuses a subvolume that
+     * still holds others).
+     */
     static void deleteSubvolume(Path path) throws IOException {
-        btrfs("subvolume", "delete", path.toString());
+        try {
+            btrfs("subvolume", "delete", path.toString());
+        } catch (IOException refused) {
+            // looked for only now: walking a whole root filesystem on every removal would be slow
+            List<Path> nested = nestedSubvolumes(path);
+            if (nested.isEmpty()) {
+                throw refused;
+            }
+            for (Path inner : nested.reversed()) {
+                btrfs("subvolume", "delete", inner.toString());
+            }
+            btrfs("subvolume", "delete", path.toString());
+        }
     }
 
     /** Whether a directory is the root of a subvolume (not a plain directory inside one). */
     static boolean isSubvolume(Path path) throws IOException {
         return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
                 && ((Number) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue() == SUBVOLUME_ROOT_INODE;
+    }
+
+    /** The subvolumes inside a subvolume, outer ones before the ones they hold. */
+    private static List<Path> nestedSubvolumes(Path subvolume) throws IOException {
+        List<Path> nested = new ArrayList<>();
+        Files.walkFileTree(subvolume, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                if (!dir.equals(subvolume) && isSubvolume(dir)) {
+                    nested.add(dir);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return nested;
     }
 
     private static void btrfs(String... arguments) throws IOException {

@@ -13,6 +13,7 @@ import io.hawser.plugin.Plugin;
 import io.hawser.plugin.PluginStatus;
 import io.hawser.plugin.PluginType;
 import io.hawser.snapshots.Snapshotter;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
@@ -31,6 +32,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * with the reason. A configuration change reactivates it, which is how an operator who mounted
  * btrfs later makes it serve.
  */
+// registered by hand, so the resolver learns of the service only from this capability
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.hawser.snapshots.Snapshotter\"", uses = Snapshotter.class)
 @Component(configurationPid = BtrfsSnapshotterPlugin.PID, immediate = true)
 @HawserPlugin(type = PluginType.SNAPSHOTTER, id = "btrfs")
 @Designate(ocd = BtrfsSnapshotterPlugin.Config.class)

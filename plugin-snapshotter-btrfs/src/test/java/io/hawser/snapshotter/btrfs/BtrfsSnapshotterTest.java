@@ -140,6 +140,18 @@ class BtrfsSnapshotterTest {
     }
 
     @Test
+    void removingAnActiveSnapshotDeletesSubvolumesTheContainerCreatedInIt() throws IOException {
+        Path tree = Path.of(snapshotter.prepare("k", "", Map.of()).getFirst().source());
+        Btrfs.createSubvolume(tree.resolve("inner"));
+        Btrfs.createSubvolume(tree.resolve("inner/innermost"));
+        Files.writeString(tree.resolve("inner/innermost/file"), "x");
+
+        snapshotter.remove("k");
+
+        assertFalse(Files.exists(tree));
+    }
+
+    @Test
     void aChildSeesItsParentsFilesAndItsDeletionsStayInTheChild() throws IOException {
         Path layer = btrfs.mount(snapshotter.prepare("unpack", "", Map.of()));
         Files.createDirectories(layer.resolve("etc"));
