@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.hawser.host.MountTable;
 import io.hawser.plugin.PluginStatus;
@@ -19,18 +20,28 @@ class BtrfsSupportTest {
             41 22 8:32 / /hawser-btrfs-test/btrfs rw,relatime shared:3 - btrfs /dev/sdc rw,space_cache=v2,subvolid=5
             """);
 
-    @Test
-    void rootOnBtrfsIsNotImplementedYet() {
-        PluginStatus status = BtrfsSupport.status(Path.of("/hawser-btrfs-test/btrfs/io.hawser.snapshotter.btrfs"), MOUNTS);
+    private static final Optional<Path> BTRFS = Optional.of(Path.of("/usr/bin/btrfs"));
 
-        assertEquals(State.NOT_IMPLEMENTED, status.state());
+    @Test
+    void rootOnBtrfsWithTheProgramServes() {
+        PluginStatus status = BtrfsSupport.status(Path.of("/hawser-btrfs-test/btrfs/io.hawser.snapshotter.btrfs"), MOUNTS, BTRFS);
+
+        assertEquals(PluginStatus.OK, status);
+    }
+
+    @Test
+    void missingBtrfsProgramIsAnErrorNamingThePackage() {
+        PluginStatus status = BtrfsSupport.status(Path.of("/hawser-btrfs-test/btrfs/io.hawser.snapshotter.btrfs"), MOUNTS, Optional.empty());
+
+        assertEquals(State.ERROR, status.state());
+        assertTrue(status.reason().contains("btrfs not found") && status.reason().contains("btrfs-progs"), status.reason());
     }
 
     @Test
     void rootOnAnotherFilesystemIsAnErrorNamingItTheMountAndTheConfigurationFile() {
         Path root = Path.of("/hawser-btrfs-test/ext4/io.hawser.snapshotter.btrfs");
 
-        PluginStatus status = BtrfsSupport.status(root, MOUNTS);
+        PluginStatus status = BtrfsSupport.status(root, MOUNTS, BTRFS);
 
         assertEquals(State.ERROR, status.state());
         String reason = status.reason();
@@ -40,9 +51,8 @@ class BtrfsSupportTest {
     }
 
     @Test
-    void rootOutsideEveryMountIsAnError() {
-        PluginStatus status = BtrfsSupport.status(Path.of("/hawser-btrfs-test/none"), MountTable.parse(""));
-
-        assertEquals(PluginStatus.error("no mount holds root /hawser-btrfs-test/none"), status);
+    void rootOutsideEveryMountIsAProblem() {
+        assertEquals(Optional.of("no mount holds root /hawser-btrfs-test/none"),
+                BtrfsSupport.problem(Path.of("/hawser-btrfs-test/none"), MountTable.parse("")));
     }
 }

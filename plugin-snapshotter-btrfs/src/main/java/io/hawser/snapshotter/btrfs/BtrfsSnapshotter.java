@@ -1,0 +1,330 @@
+package io.hawser.snapshotter.btrfs;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import io.hawser.errors.HawserException;
+import io.hawser.host.MountTable;
+import io.hawser.snapshots.Kind;
+import io.hawser.snapshots.Mount;
+import io.hawser.snapshots.SnapshotInfo;
+import io.hawser.snapshots.Snapshotter;
+import io.hawser.snapshots.Usage;
+import io.hawser.snapshotter.btrfs.SnapshotStore.Snapshot;
+
+/**
+ * Snapshots as btrfs subvolumes under a root directory on btrfs:
+ *
+ * <pre>
+ * root/
+ *   metadata.db        SQLite: key or name, kind, parent, labels, times; see {@link SnapshotStore}
+ *   snapshots/N        one subvolume per snapshot, N its row number
+ * </pre>
+ *
+ * <p>Keys and names live only in the database, never in paths, so any string is a valid key and
+ * a commit renames nothing on disk. A snapshot without parent starts as an empty subvolume; one
+ * with a parent is a snapshot of the parent's subvolume, writable for an active snapshot and
+ * read-only for a view. Commit makes the active subvolume read-only in place: the committed
+ * snapshot keeps its number, no data moves, and a process still writing through an old mount gets
+ * EROFS instead of changing a layer others build on.
+ *
+ * <p>Mounts are bind mounts of the subvolume directory ({@code rw} for an active snapshot,
+ * {@code ro} for a view), not {@code btrfs} mounts of the device with {@code subvolid=}: a bind
+ * needs no block device path (a loop device or one member of a multi-device filesystem, possibly
+ * absent from the mount namespace that mounts), and a VM runtime can share its source directory
+ * over virtio-9p as it is. A view's subvolume is read-only itself, so even a mount that drops
+ * {@code ro} cannot write into it.
+ *
+ * <p>Each subvolume operation runs inside the database transaction that records it, so the
+ * database never names a subvolume that was not made, and a crash leaves at most a subvolume the
+ * database does not know, which {@link #cleanup()} deletes.
+ */
+public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
+
+    private static final String SNAPSHOTS = "snapshots";
+
+    private final Path snapshots;
+    private final SnapshotStore store;
+    private final Clock clock;
+
+    /**
+     * Opens the snapshotter, creating the root when missing.
+     *
+     * @param root  a directory on a btrfs filesystem
+     * @param clock the source of creation and update times
+     * @throws IOException when the root is not on btrfs or its metadata cannot be opened
+     */
+    public BtrfsSnapshotter(Path root, Clock clock) throws IOException {
+        Files.createDirectories(root);
+        Path real = root.toRealPath();
+        Optional<String> problem = BtrfsSupport.problem(real, MountTable.current());
+        if (problem.isPresent()) {
+            throw new IOException(problem.get());
+        }
+        this.snapshots = Files.createDirectories(real.resolve(SNAPSHOTS));
+        this.store = new SnapshotStore(real);
+        this.clock = clock;
+    }
+
+    @Override
+    public SnapshotInfo stat(String key) throws IOException {
+        return store.transaction(tx -> existing(tx, key).info());
+    }
+
+    @Override
+    public SnapshotInfo update(String key, Map<String, String> labels) throws IOException {
+        return store.transaction(tx -> {
+            long id = existing(tx, key).id();
+            tx.updateLabels(id, labels, clock.instant());
+            return existing(tx, key).info();
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Without btrfs quotas (off by default, and costly on every write once on) the kernel does
+     * not track which extents a subvolume owns, so this walks the snapshot's whole tree: apparent
+     * file sizes, each inode counted once however many hard links it has. Extents shared with the
+     * parent are counted too, so the figure is an upper bound on what removing the snapshot frees.
+     */
+    @Override
+    public Usage usage(String key) throws IOException {
+        Path subvolume = subvolume(store.transaction(tx -> existing(tx, key)));
+        try {
+            return treeUsage(subvolume);
+        } catch (NoSuchFileException e) {
+            // removed while we walked it
+            throw HawserException.notFound("snapshot " + key);
+        }
+    }
+
+    @Override
+    public List<Mount> mounts(String key) throws IOException {
+        return store.transaction(tx -> {
+            Snapshot snapshot = existing(tx, key);
+            if (snapshot.info().kind() == Kind.COMMITTED) {
+                throw HawserException.failedPrecondition("snapshot " + key + " is committed and has no mounts;"
+                        + " prepare an active snapshot or a view on it");
+            }
+            return mountsOf(snapshot.id(), snapshot.info().kind());
+        });
+    }
+
+    @Override
+    public List<Mount> prepare(String key, String parent, Map<String, String> labels) throws IOException {
+        return create(Kind.ACTIVE, key, parent, labels);
+    }
+
+    @Override
+    public List<Mount> view(String key, String parent, Map<String, String> labels) throws IOException {
+        return create(Kind.VIEW, key, parent, labels);
+    }
+
+    @Override
+    public void commit(String name, String key, Map<String, String> labels) throws IOException {
+        requireName("name", name);
+        store.transaction(tx -> {
+            Snapshot active = existing(tx, key);
+            if (active.info().kind() != Kind.ACTIVE) {
+                throw HawserException.failedPrecondition("snapshot " + key + " is " + kindWord(active.info().kind())
+                        + "; only an active snapshot can be committed");
+            }
+            if (tx.find(name).filter(other -> other.id() != active.id()).isPresent()) {
+                throw HawserException.alreadyExists("snapshot " + name);
+            }
+            tx.commit(active.id(), name, labels, clock.instant());
+            // last, so a failure rolls the row back; a crash after it leaves the row active on a
+            // read-only subvolume, and committing again finishes the job
+            Btrfs.makeReadOnly(subvolume(active));
+            return null;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The subvolume is deleted at once (btrfs frees its extents in the background); when the
+     * deletion fails the snapshot stays, so the caller sees the error and can retry.
+     */
+    @Override
+    public void remove(String key) throws IOException {
+        store.transaction(tx -> {
+            Snapshot snapshot = existing(tx, key);
+            if (tx.hasChildren(snapshot.id())) {
+                throw HawserException.failedPrecondition("snapshot " + key + " is the parent of other snapshots; remove them first");
+            }
+            tx.delete(snapshot.id());
+            Path subvolume = subvolume(snapshot);
+            // a crash between deleting the subvolume and committing leaves a row without one
+            if (Files.exists(subvolume)) {
+                Btrfs.deleteSubvolume(subvolume);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void walk(Predicate<? super SnapshotInfo> filter, Consumer<? super SnapshotInfo> visitor) throws IOException {
+        // visited outside the lock, so a slow visitor holds up no one
+        for (Snapshot snapshot : store.transaction(SnapshotStore.Transaction::all)) {
+            if (filter.test(snapshot.info())) {
+                visitor.accept(snapshot.info());
+            }
+        }
+    }
+
+    /** Deletes every subvolume (and anything else) under {@code snapshots/} that no snapshot owns. */
+    @Override
+    public void cleanup() throws IOException {
+        store.transaction(tx -> {
+            Set<String> owned = new HashSet<>();
+            for (long id : tx.ids()) {
+                owned.add(Long.toString(id));
+            }
+            List<Path> strays;
+            try (Stream<Path> entries = Files.list(snapshots)) {
+                strays = entries.filter(entry -> !owned.contains(entry.getFileName().toString())).toList();
+            }
+            for (Path stray : strays) {
+                deleteStray(stray);
+            }
+            return null;
+        });
+    }
+
+    /** Closes the metadata database. */
+    @Override
+    public void close() throws IOException {
+        store.close();
+    }
+
+    private List<Mount> create(Kind kind, String key, String parent, Map<String, String> labels) throws IOException {
+        requireName("key", key);
+        return store.transaction(tx -> {
+            if (tx.find(key).isPresent()) {
+                throw HawserException.alreadyExists("snapshot " + key);
+            }
+            Snapshot parentSnapshot = null;
+            if (!parent.isEmpty()) {
+                parentSnapshot = tx.find(parent).orElseThrow(() -> HawserException.notFound("parent snapshot " + parent));
+                if (parentSnapshot.info().kind() != Kind.COMMITTED) {
+                    throw HawserException.failedPrecondition("parent snapshot " + parent + " is "
+                            + kindWord(parentSnapshot.info().kind()) + "; only a committed snapshot can be a parent");
+                }
+            }
+            long id = tx.insert(key, kind, parentSnapshot, labels, clock.instant());
+            Path subvolume = snapshots.resolve(Long.toString(id));
+            // a number no committed row holds: what is there was left by a transaction that failed
+            deleteStray(subvolume);
+            boolean readOnly = kind == Kind.VIEW;
+            if (parentSnapshot != null) {
+                Btrfs.snapshot(subvolume(parentSnapshot), subvolume, readOnly);
+            } else {
+                Btrfs.createSubvolume(subvolume);
+                if (readOnly) {
+                    Btrfs.makeReadOnly(subvolume);
+                }
+            }
+            return mountsOf(id, kind);
+        });
+    }
+
+    private List<Mount> mountsOf(long id, Kind kind) {
+        String access = kind == Kind.ACTIVE ? "rw" : "ro";
+        return List.of(new Mount("bind", snapshots.resolve(Long.toString(id)).toString(), List.of("rbind", access)));
+    }
+
+    private Path subvolume(Snapshot snapshot) {
+        return snapshots.resolve(Long.toString(snapshot.id()));
+    }
+
+    private static Snapshot existing(SnapshotStore.Transaction tx, String key) throws SQLException, HawserException {
+        return tx.find(key).orElseThrow(() -> HawserException.notFound("snapshot " + key));
+    }
+
+    private static void requireName(String what, String name) throws HawserException {
+        if (name.isEmpty()) {
+            throw HawserException.invalidArgument("snapshot " + what + " must not be empty");
+        }
+    }
+
+    private static String kindWord(Kind kind) {
+        return switch (kind) {
+            case ACTIVE -> "active";
+            case VIEW -> "a view";
+            case COMMITTED -> "committed";
+        };
+    }
+
+    /** Deletes a leftover entry: a subvolume with btrfs, anything else file by file. */
+    private static void deleteStray(Path stray) throws IOException {
+        if (Btrfs.isSubvolume(stray)) {
+            Btrfs.deleteSubvolume(stray);
+        } else if (Files.exists(stray, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(stray);
+        }
+    }
+
+    /** Deletes a directory tree without following symbolic links. */
+    static void deleteTree(Path tree) throws IOException {
+        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static Usage treeUsage(Path tree) throws IOException {
+        Set<Object> seen = new HashSet<>();
+        long[] size = {0};
+        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                count(attributes);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                count(attributes);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void count(BasicFileAttributes attributes) {
+                // the file key is (device, inode): hard links share it and are counted once
+                if (seen.add(attributes.fileKey())) {
+                    size[0] += attributes.size();
+                }
+            }
+        });
+        return new Usage(size[0], seen.size());
+    }
+}
