@@ -2,6 +2,7 @@ package io.hawser.kernel.internal.archive;
 
 import io.hawser.kernel.internal.images.ImageClosure;
 import io.hawser.kernel.internal.images.ImageJson;
+import io.hawser.kernel.internal.tar.TarWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

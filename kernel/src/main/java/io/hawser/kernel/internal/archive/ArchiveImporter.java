@@ -2,6 +2,7 @@ package io.hawser.kernel.internal.archive;
 
 import io.hawser.kernel.internal.images.ImageClosure;
 import io.hawser.kernel.internal.images.ImageJson;
+import io.hawser.kernel.internal.tar.TarReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,7 +150,7 @@ public final class ArchiveImporter {
                 }
                 case SYMLINK, HARD_LINK -> throw HawserException.invalidArgument("archive entry '" + entry.name()
                         + "' is a link; image archives hold only files and directories");
-                case OTHER -> throw HawserException.invalidArgument("archive entry '" + entry.name()
+                case CHAR_DEVICE, BLOCK_DEVICE, FIFO, OTHER -> throw HawserException.invalidArgument("archive entry '" + entry.name()
                         + "' has tar type '" + entry.typeFlag() + "'; image archives hold only files and directories");
                 case FILE -> { }
             }

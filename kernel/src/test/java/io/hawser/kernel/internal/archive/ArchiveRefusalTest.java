@@ -24,6 +24,8 @@ import io.hawser.images.ExportOptions;
 import io.hawser.images.Image;
 import io.hawser.images.ImportOptions;
 import io.hawser.images.Platform;
+import io.hawser.kernel.internal.tar.TarFormat;
+import io.hawser.kernel.internal.tar.TarWriter;
 import org.junit.jupiter.api.Test;
 
 /** Every malformed or hostile archive is refused naming the culprit, and no image is recorded. */

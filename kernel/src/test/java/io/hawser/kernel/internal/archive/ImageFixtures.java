@@ -1,6 +1,8 @@
 package io.hawser.kernel.internal.archive;
 
 import io.hawser.kernel.internal.images.ImageJson;
+import io.hawser.kernel.internal.tar.TarReader;
+import io.hawser.kernel.internal.tar.TarWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

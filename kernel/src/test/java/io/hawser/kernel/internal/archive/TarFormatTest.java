@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.hawser.kernel.internal.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class TarFormatTest {
 
     @Test
     void readsGnuTarLongNames(@TempDir Path dir) throws IOException, InterruptedException {
-        assumeTrue(onPath("tar"), "GNU tar is not on this machine, so no archive of its making to read");
+        assumeTrue(HostTools.onPath("tar"), "GNU tar is not on this machine, so no archive of its making to read");
         Path deep = Files.createDirectories(dir.resolve("src").resolve(LONG_DIRECTORY).resolve("e".repeat(110)));
         Files.writeString(deep.resolve("file"), "deep");
         Path archive = dir.resolve("gnu.tar");
@@ -50,15 +51,5 @@ class TarFormatTest {
 
         assertEquals(Map.of("./" + LONG_DIRECTORY + "/" + "e".repeat(110) + "/file", "deep"),
                 Map.of(read.keySet().iterator().next(), new String(read.values().iterator().next())));
-    }
-
-    static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String directory : path.split(":")) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -14,6 +14,7 @@ import io.hawser.kernel.internal.images.ImageClosure;
 import io.hawser.images.Image;
 import io.hawser.images.ImportOptions;
 import io.hawser.images.MediaTypes;
+import io.hawser.kernel.internal.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +23,8 @@ class UmociImportTest {
 
     @Test
     void importsALayoutMadeByUmoci(@TempDir Path dir) throws IOException, InterruptedException {
-        assumeTrue(TarFormatTest.onPath("umoci"), "umoci is not on this machine (Debian package umoci); skipping the interop test");
-        assumeTrue(TarFormatTest.onPath("tar"), "tar is not on this machine; skipping the umoci interop test");
+        assumeTrue(HostTools.onPath("umoci"), "umoci is not on this machine (Debian package umoci); skipping the interop test");
+        assumeTrue(HostTools.onPath("tar"), "tar is not on this machine; skipping the umoci interop test");
         Path layout = dir.resolve("layout");
         Path bundle = dir.resolve("bundle");
         run(dir, "umoci", "init", "--layout", layout.toString());

@@ -1,12 +1,12 @@
-package io.hawser.kernel.internal.archive;
+package io.hawser.kernel.internal.tar;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Facts about the tar header block shared by {@link TarReader} and {@link TarWriter}: the ustar
- * field offsets and the type flags Hawser meets in image archives.
+ * field offsets and the type flags Hawser meets in image archives and layers.
  */
-final class TarFormat {
+public final class TarFormat {
 
     static final int BLOCK = 512;
 
@@ -16,32 +16,48 @@ final class TarFormat {
     static final int UID_OFFSET = 108;
     static final int GID_OFFSET = 116;
     static final int ID_LENGTH = 8;
+    static final int MODE_LENGTH = 8;
     static final int SIZE_OFFSET = 124;
     static final int SIZE_LENGTH = 12;
     static final int MTIME_OFFSET = 136;
+    static final int MTIME_LENGTH = 12;
     static final int CHECKSUM_OFFSET = 148;
     static final int CHECKSUM_LENGTH = 8;
     static final int TYPE_OFFSET = 156;
     static final int LINK_OFFSET = 157;
+    static final int LINK_LENGTH = 100;
     static final int MAGIC_OFFSET = 257;
     static final int VERSION_OFFSET = 263;
+    static final int USER_NAME_OFFSET = 265;
+    static final int GROUP_NAME_OFFSET = 297;
+    static final int OWNER_NAME_LENGTH = 32;
+    static final int DEVICE_MAJOR_OFFSET = 329;
+    static final int DEVICE_MINOR_OFFSET = 337;
+    static final int DEVICE_LENGTH = 8;
     static final int PREFIX_OFFSET = 345;
     static final int PREFIX_LENGTH = 155;
 
-    static final byte TYPE_FILE = '0';
+    public static final byte TYPE_FILE = '0';
     /** Pre-POSIX tars mark regular files with a NUL type. */
-    static final byte TYPE_FILE_OLD = 0;
-    static final byte TYPE_HARD_LINK = '1';
-    static final byte TYPE_SYMLINK = '2';
-    static final byte TYPE_DIRECTORY = '5';
+    public static final byte TYPE_FILE_OLD = 0;
+    public static final byte TYPE_HARD_LINK = '1';
+    public static final byte TYPE_SYMLINK = '2';
+    public static final byte TYPE_CHAR_DEVICE = '3';
+    public static final byte TYPE_BLOCK_DEVICE = '4';
+    public static final byte TYPE_DIRECTORY = '5';
+    public static final byte TYPE_FIFO = '6';
+    /** A "contiguous file", which every reader treats as a regular file. */
+    public static final byte TYPE_CONTIGUOUS = '7';
     /** PAX extended header for the next entry. */
-    static final byte TYPE_PAX = 'x';
+    public static final byte TYPE_PAX = 'x';
     /** PAX global header, applying to all following entries. */
-    static final byte TYPE_PAX_GLOBAL = 'g';
+    public static final byte TYPE_PAX_GLOBAL = 'g';
     /** GNU long name for the next entry. */
-    static final byte TYPE_GNU_LONG_NAME = 'L';
+    public static final byte TYPE_GNU_LONG_NAME = 'L';
     /** GNU long link target for the next entry. */
-    static final byte TYPE_GNU_LONG_LINK = 'K';
+    public static final byte TYPE_GNU_LONG_LINK = 'K';
+    /** GNU old-style sparse file, whose header claims a size its data does not have. */
+    public static final byte TYPE_GNU_SPARSE = 'S';
 
     static final byte[] USTAR_MAGIC = "ustar\0".getBytes(StandardCharsets.US_ASCII);
     static final byte[] USTAR_VERSION = "00".getBytes(StandardCharsets.US_ASCII);

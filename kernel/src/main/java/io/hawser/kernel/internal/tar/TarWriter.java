@@ -1,6 +1,6 @@
-package io.hawser.kernel.internal.archive;
+package io.hawser.kernel.internal.tar;
 
-import static io.hawser.kernel.internal.archive.TarFormat.BLOCK;
+import static io.hawser.kernel.internal.tar.TarFormat.BLOCK;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,24 +18,24 @@ import java.util.Objects;
  *
  * <p>It does not check names: its callers write only names they built.
  */
-final class TarWriter {
+public final class TarWriter {
 
     /** The largest size the 11 octal digits of the ustar size field hold. */
     private static final long MAX_USTAR_SIZE = 077777777777L;
 
     private final OutputStream out;
 
-    TarWriter(OutputStream out) {
+    public TarWriter(OutputStream out) {
         this.out = Objects.requireNonNull(out, "out");
     }
 
     /** Writes a directory entry; the name gets a trailing slash if it has none. */
-    void directory(String name) throws IOException {
+    public void directory(String name) throws IOException {
         entry(name.endsWith("/") ? name : name + "/", TarFormat.TYPE_DIRECTORY, "", 0);
     }
 
     /** Writes a file entry with the given contents. */
-    void file(String name, byte[] data) throws IOException {
+    public void file(String name, byte[] data) throws IOException {
         entry(name, TarFormat.TYPE_FILE, "", data.length);
         out.write(data);
         pad(data.length);
@@ -46,7 +46,7 @@ final class TarWriter {
      *
      * @throws java.io.EOFException when the stream ends early, which leaves the archive broken
      */
-    void file(String name, long size, InputStream content) throws IOException {
+    public void file(String name, long size, InputStream content) throws IOException {
         entry(name, TarFormat.TYPE_FILE, "", size);
         byte[] buffer = new byte[64 * 1024];
         long left = size;
@@ -65,7 +65,7 @@ final class TarWriter {
      * Writes the header of any entry type; the caller writes {@code size} content bytes and the
      * padding. Visible to tests, which build the hostile archives the importer must refuse.
      */
-    void entry(String name, byte type, String linkName, long size) throws IOException {
+    public void entry(String name, byte type, String linkName, long size) throws IOException {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         int split = prefixSplit(nameBytes);
         boolean paxPath = nameBytes.length > TarFormat.NAME_LENGTH && split < 0;
@@ -96,7 +96,7 @@ final class TarWriter {
     }
 
     /** Ends the archive with the two zero blocks tar readers expect. Does not close the stream. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         out.write(new byte[2 * BLOCK]);
         out.flush();
     }
@@ -108,7 +108,7 @@ final class TarWriter {
     private static byte[] header(byte[] name, byte[] prefix, byte type, String linkName, long size) {
         byte[] h = new byte[BLOCK];
         System.arraycopy(name, 0, h, TarFormat.NAME_OFFSET, name.length);
-        octal(h, TarFormat.MODE_OFFSET, TarFormat.ID_LENGTH, type == TarFormat.TYPE_DIRECTORY ? 0755 : 0644);
+        octal(h, TarFormat.MODE_OFFSET, TarFormat.MODE_LENGTH, type == TarFormat.TYPE_DIRECTORY ? 0755 : 0644);
         octal(h, TarFormat.UID_OFFSET, TarFormat.ID_LENGTH, 0);
         octal(h, TarFormat.GID_OFFSET, TarFormat.ID_LENGTH, 0);
         octal(h, TarFormat.SIZE_OFFSET, TarFormat.SIZE_LENGTH, size);
