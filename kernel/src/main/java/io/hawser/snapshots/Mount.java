@@ -32,6 +32,13 @@ import java.util.Objects;
  */
 public record Mount(String type, String source, String target, List<String> options, String workingDirectory) {
 
+    /**
+     * The longest option string, in UTF-8 bytes, that mount(2) takes: the kernel copies it into
+     * one page with its terminating NUL, and 4096 bytes is the smallest page Linux runs with. The
+     * options that are not flag words ({@code ro}, {@code bind}, …) count, joined by commas.
+     */
+    public static final int MAX_OPTION_BYTES = 4095;
+
     public Mount {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(source, "source");

@@ -42,12 +42,6 @@ record MountCall(String type, String source, long flags, String data, boolean re
     static final long MS_RELATIME = 1 << 21;
     static final long MS_STRICTATIME = 1 << 24;
 
-    /**
-     * The kernel copies the data string into one page, NUL included; 4096 is the smallest page
-     * size Linux runs with.
-     */
-    static final int MAX_DATA_BYTES = 4095;
-
     /** What a flag word does: bits it sets and bits it clears. */
     private record Flag(long set, long clear) {}
 
@@ -104,9 +98,9 @@ record MountCall(String type, String source, long flags, String data, boolean re
         }
         String joined = data.isEmpty() ? null : String.join(",", data);
         int dataBytes = joined == null ? 0 : joined.getBytes(StandardCharsets.UTF_8).length;
-        if (dataBytes > MAX_DATA_BYTES) {
+        if (dataBytes > Mount.MAX_OPTION_BYTES) {
             throw new IOException("cannot mount " + describe(mount) + ": its option string has " + dataBytes + " bytes, more than the "
-                    + MAX_DATA_BYTES + " the kernel accepts; name the directories relative to a working directory");
+                    + Mount.MAX_OPTION_BYTES + " the kernel accepts; name the directories relative to a working directory");
         }
         boolean bind = (flags & MS_BIND) != 0;
         boolean remountReadOnly = bind && (flags & MS_RDONLY) != 0 && (flags & MS_REMOUNT) == 0;
