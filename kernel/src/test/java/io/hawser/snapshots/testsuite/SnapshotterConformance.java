@@ -132,6 +132,11 @@ public abstract class SnapshotterConformance {
         }
     }
 
+    /** The snapshotter's root directory. */
+    protected final Path root() {
+        return root;
+    }
+
     /** Closes the snapshotter and opens a new one on the same root, as a daemon restart does. */
     protected final void restart() throws IOException {
         close(snapshotter);
