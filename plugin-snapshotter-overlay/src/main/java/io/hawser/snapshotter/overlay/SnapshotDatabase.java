@@ -15,33 +15,29 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.hawser.errors.HawserException;
 import io.hawser.snapshots.Kind;
 import io.hawser.snapshots.SnapshotInfo;
-import org.sqlite.SQLiteConfig;
+import io.hawser.sqlite.SqliteDatabase;
 
 /**
  * The overlay snapshotter's own metadata, {@code <root>/metadata.db}: one row per snapshot whose
- * id names its directory, plus its labels. SQLite in WAL mode with {@code synchronous=FULL}, like
- * the daemon's database, so a call that returned survives a power cut.
+ * id names its directory, plus its labels.
  *
- * <p>Each public method is one transaction under one lock; the lock also covers the directory work
- * a caller passes in, which is how directories and rows stay in step (see
+ * <p>Each method is one transaction, and transactions run one at a time; that also covers the
+ * directory work a caller passes in, which is how directories and rows stay in step (see
  * {@link OverlaySnapshotter#cleanup()}).
  */
 final class SnapshotDatabase implements AutoCloseable {
 
     static final String FILE_NAME = "metadata.db";
 
-    private static final int SCHEMA_VERSION = 1;
-
     /*
      * AUTOINCREMENT: an id is never handed out twice, so the directory of a removed snapshot that
      * cleanup has not reclaimed yet can never be mistaken for a new snapshot's.
      */
-    private static final List<String> SCHEMA = List.of(
+    private static final List<List<String>> MIGRATIONS = List.of(List.of(
             """
             CREATE TABLE snapshots (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,7 +52,7 @@ final class SnapshotDatabase implements AutoCloseable {
               snapshot INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
               key TEXT NOT NULL,
               value TEXT NOT NULL,
-              PRIMARY KEY (snapshot, key))""");
+              PRIMARY KEY (snapshot, key))"""));
 
     private static final String SELECT_ROWS = """
             SELECT s.id, s.name, s.kind, s.parent, p.name, s.created, s.updated
@@ -76,37 +72,11 @@ final class SnapshotDatabase implements AutoCloseable {
         void run(long id) throws IOException;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException, IOException;
-    }
+    private final SqliteDatabase database;
 
-    private final Path file;
-    private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
-
-    /** Opens or creates the database in a directory and creates its tables when new. */
+    /** Opens or creates the database in a directory and brings its tables up to date. */
     SnapshotDatabase(Path directory) throws IOException {
-        file = directory.resolve(FILE_NAME);
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.enforceForeignKeys(true);
-        try {
-            connection = config.createConnection("jdbc:sqlite:" + file);
-        } catch (SQLException e) {
-            throw new IOException("cannot open snapshot database " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            transaction(SnapshotDatabase::createSchema);
-        } catch (IOException e) {
-            try {
-                connection.close();
-            } catch (SQLException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
-            throw e;
-        }
+        database = new SqliteDatabase(directory.resolve(FILE_NAME), MIGRATIONS);
     }
 
     /**
@@ -117,7 +87,7 @@ final class SnapshotDatabase implements AutoCloseable {
      */
     Chain insert(Kind kind, String key, String parent, Map<String, String> labels, Instant now, DirectoryWork directories)
             throws IOException {
-        return transaction(connection -> {
+        return database.transaction(connection -> {
             if (find(connection, key) != null) {
                 throw HawserException.alreadyExists("snapshot " + key);
             }
@@ -160,7 +130,7 @@ final class SnapshotDatabase implements AutoCloseable {
 
     /** A snapshot and its ancestors. */
     Chain chain(String name) throws IOException {
-        return transaction(connection -> {
+        return database.transaction(connection -> {
             Row row = require(connection, name);
             return new Chain(row, ancestors(connection, row.parentId()));
         });
@@ -168,12 +138,12 @@ final class SnapshotDatabase implements AutoCloseable {
 
     /** A snapshot's row. */
     Row row(String name) throws IOException {
-        return transaction(connection -> require(connection, name));
+        return database.transaction(connection -> require(connection, name));
     }
 
     /** Replaces a snapshot's labels. */
     SnapshotInfo updateLabels(String name, Map<String, String> labels, Instant now) throws IOException {
-        return transaction(connection -> {
+        return database.transaction(connection -> {
             Row row = require(connection, name);
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM labels WHERE snapshot = ?")) {
                 delete.setLong(1, row.id());
@@ -187,7 +157,7 @@ final class SnapshotDatabase implements AutoCloseable {
 
     /** Turns an active snapshot into a committed one under a name, keeping its id and parent. */
     void commit(String name, String key, Map<String, String> labels, Instant now) throws IOException {
-        transaction(connection -> {
+        database.transaction(connection -> {
             Row row = require(connection, key);
             if (row.info().kind() != Kind.ACTIVE) {
                 throw HawserException.failedPrecondition("snapshot " + key + " is " + kindWord(row) + "; only an active snapshot can be committed");
@@ -212,7 +182,7 @@ final class SnapshotDatabase implements AutoCloseable {
 
     /** Deletes a snapshot's row; refuses a committed snapshot that is still a parent. */
     void delete(String name) throws IOException {
-        transaction(connection -> {
+        database.transaction(connection -> {
             Row row = require(connection, name);
             try (PreparedStatement children = connection.prepareStatement("SELECT name FROM snapshots WHERE parent = ? LIMIT 1")) {
                 children.setLong(1, row.id());
@@ -233,7 +203,7 @@ final class SnapshotDatabase implements AutoCloseable {
 
     /** Every snapshot. */
     List<SnapshotInfo> all() throws IOException {
-        return transaction(connection -> {
+        return database.transaction(connection -> {
             Map<Long, Map<String, String>> labels = new HashMap<>();
             try (Statement select = connection.createStatement();
                  ResultSet rows = select.executeQuery("SELECT snapshot, key, value FROM labels")) {
@@ -256,7 +226,7 @@ final class SnapshotDatabase implements AutoCloseable {
      * is created or removed meanwhile.
      */
     void withIds(IdsWork work) throws IOException {
-        transaction(connection -> {
+        database.transaction(connection -> {
             Set<Long> ids = new HashSet<>();
             try (Statement select = connection.createStatement(); ResultSet rows = select.executeQuery("SELECT id FROM snapshots")) {
                 while (rows.next()) {
@@ -272,51 +242,6 @@ final class SnapshotDatabase implements AutoCloseable {
     @FunctionalInterface
     interface IdsWork {
         void run(Set<Long> ids) throws IOException;
-    }
-
-    private <T> T transaction(Work<T> work) throws IOException {
-        lock.lock();
-        try {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | IOException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new IOException("snapshot database " + file + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static Void createSchema(Connection connection) throws SQLException, IOException {
-        try (Statement statement = connection.createStatement()) {
-            int version;
-            try (ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
-                version = rows.next() ? rows.getInt(1) : 0;
-            }
-            if (version > SCHEMA_VERSION) {
-                throw new IOException("snapshot database has schema version " + version + ", newer than this plugin's "
-                        + SCHEMA_VERSION + "; refusing to open it");
-            }
-            if (version == 0) {
-                for (String sql : SCHEMA) {
-                    statement.execute(sql);
-                }
-                statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-            }
-        }
-        return null;
     }
 
     private static Row find(Connection connection, String name) throws SQLException {
@@ -410,13 +335,6 @@ final class SnapshotDatabase implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.lock();
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new IOException("cannot close snapshot database " + file + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        database.close();
     }
 }
