@@ -2,6 +2,7 @@ package io.hawser.kernel.internal.mount;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,19 +68,27 @@ public class LinuxMounter implements Mounter {
         unmountAll(target, MNT_DETACH);
     }
 
-    /** Where a mount of the list goes; a target leading out of the root through a symbolic link is refused. */
+    /**
+     * Where a mount of the list goes, creating missing directories one level at a time so that no
+     * symbolic link inside the tree can lead the mount, or a created directory, out of the root.
+     */
     private static Path mountPoint(Path root, Mount mount) throws IOException {
-        if (mount.target().isEmpty()) {
-            return root;
+        Path at = root;
+        for (Path name : Path.of(mount.target())) {
+            if (name.toString().isEmpty()) {
+                continue;
+            }
+            Path next = at.resolve(name);
+            if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(next);
+            }
+            at = next.toRealPath();
+            if (!at.startsWith(root)) {
+                throw new IOException("cannot mount " + MountCall.describe(mount) + " at " + root.resolve(mount.target())
+                        + ": the target resolves to " + at + ", outside " + root);
+            }
         }
-        Path at = root.resolve(mount.target());
-        Files.createDirectories(at);
-        Path real = at.toRealPath();
-        if (!real.startsWith(root)) {
-            throw new IOException("cannot mount " + MountCall.describe(mount) + " at " + at + ": the target resolves to "
-                    + real + ", outside " + root);
-        }
-        return real;
+        return at;
     }
 
     private static void mountOne(Mount mount, Path at) throws IOException {

@@ -107,6 +107,21 @@ class LinuxMounterTest {
     }
 
     @Test
+    void aTargetLeadingOutOfTheTreeIsRefused() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.createSymbolicLink(source.resolve("escape"), outside);
+        List<Mount> mounts = List.of(
+                new Mount("bind", source.toString(), List.of("bind")),
+                new Mount("tmpfs", "tmpfs", "escape/created", List.of("size=1m")));
+
+        IOException e = assertThrows(IOException.class, () -> mounter.mount(mounts, target));
+
+        assertTrue(e.getMessage().contains("outside " + target.toRealPath()), e.getMessage());
+        assertFalse(Files.exists(outside.resolve("created")));
+        assertFalse(mountedUnder(target));
+    }
+
+    @Test
     void unmountOfAnUnmountedDirectoryIsNoError() throws IOException {
         mounter.unmount(target);
         mounter.unmount(dir.resolve("does-not-exist"));
