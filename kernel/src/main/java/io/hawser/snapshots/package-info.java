@@ -46,6 +46,12 @@
  * mistake. {@code remove} may leave disk space to be reclaimed later by {@code cleanup}, which
  * lets removal stay quick under a lock while slow deletion runs outside it.
  *
+ * <h2>Mounting</h2>
+ * The kernel's {@link io.hawser.snapshots.Mounter} service carries out a list of mounts at a
+ * directory and takes them down again; runtimes and the layer unpacker use it rather than calling
+ * mount(8), so a mount that needs {@link io.hawser.snapshots.Mount#workingDirectory()} works
+ * everywhere.
+ *
  * <h2>Implementations</h2>
  * The kernel finds snapshotters as services carrying {@link
  * io.hawser.snapshots.Snapshotter#SNAPSHOTTER_PROPERTY}. The overlay snapshotter keeps each
@@ -63,7 +69,7 @@
  * other {@code IOException} is an internal failure of the snapshotter.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.hawser.snapshots;
 
 import org.osgi.annotation.bundle.Export;

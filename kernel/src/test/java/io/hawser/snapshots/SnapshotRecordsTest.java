@@ -43,6 +43,13 @@ class SnapshotRecordsTest {
     }
 
     @Test
+    void mountWorkingDirectoryIsAbsoluteOrEmpty() {
+        assertEquals("", new Mount("overlay", "overlay", List.of("lowerdir=1/fs")).workingDirectory());
+        assertEquals("/s", new Mount("overlay", "overlay", "", List.of("lowerdir=1/fs"), "/s").workingDirectory());
+        assertThrows(IllegalArgumentException.class, () -> new Mount("overlay", "overlay", "", List.of(), "s"));
+    }
+
+    @Test
     void snapshotInfoNormalizesParent() {
         SnapshotInfo info = new SnapshotInfo(Kind.ACTIVE, "k", null, Map.of(), NOW, NOW);
         assertEquals("", info.parent());

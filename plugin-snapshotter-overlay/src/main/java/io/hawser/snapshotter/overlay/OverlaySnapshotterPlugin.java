@@ -1,6 +1,8 @@
 package io.hawser.snapshotter.overlay;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Hashtable;
 import java.util.Map;
 
 import io.hawser.host.KernelFilesystems;
@@ -10,20 +12,31 @@ import io.hawser.plugin.HawserPlugin;
 import io.hawser.plugin.Plugin;
 import io.hawser.plugin.PluginStatus;
 import io.hawser.plugin.PluginType;
+import io.hawser.snapshots.Snapshotter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The overlay snapshotter plugin, configured by {@code io.hawser.snapshotter.overlay}. */
+/**
+ * The overlay snapshotter plugin, configured by {@code io.hawser.snapshotter.overlay}. It always
+ * registers as a {@link Plugin}, so operators see why it does not serve; it registers the
+ * {@link Snapshotter} only when the host can hold overlay snapshots under its root. The service is
+ * registered by hand rather than declared, because a DS component cannot make one of its services
+ * depend on a check it performs when it activates.
+ */
 @Component(configurationPid = OverlaySnapshotterPlugin.PID)
-@HawserPlugin(type = PluginType.SNAPSHOTTER, id = "overlay")
+@HawserPlugin(type = PluginType.SNAPSHOTTER, id = OverlaySnapshotterPlugin.ID)
 @Designate(ocd = OverlaySnapshotterPlugin.Config.class)
 public final class OverlaySnapshotterPlugin implements Plugin {
 
     static final String PID = "io.hawser.snapshotter.overlay";
+    static final String ID = "overlay";
 
     @ObjectClassDefinition(name = "Hawser overlay snapshotter")
     public @interface Config {
@@ -32,19 +45,60 @@ public final class OverlaySnapshotterPlugin implements Plugin {
     }
 
     private final Path root;
+    private final OverlaySnapshotter snapshotter;
+    private final ServiceRegistration<Snapshotter> registration;
+    /** Why the plugin does not serve, decided when it activated; null when it serves. */
+    private final PluginStatus notServing;
 
     @Activate
-    public OverlaySnapshotterPlugin(@Reference Daemon daemon, Config config) {
-        this.root = daemon.pluginRoot(PluginType.SNAPSHOTTER, "overlay", config.root());
+    public OverlaySnapshotterPlugin(@Reference Daemon daemon, Config config, BundleContext context) {
+        this.root = daemon.pluginRoot(PluginType.SNAPSHOTTER, ID, config.root());
+        PluginStatus support = currentSupport();
+        OverlaySnapshotter opened = null;
+        PluginStatus problem = support;
+        if (support.state() == PluginStatus.State.OK) {
+            try {
+                opened = new OverlaySnapshotter(root);
+                problem = null;
+            } catch (IOException e) {
+                problem = PluginStatus.error("cannot open the snapshots under " + root + ": " + e.getMessage());
+            }
+        }
+        this.snapshotter = opened;
+        this.notServing = problem;
+        this.registration = opened == null ? null : context.registerService(Snapshotter.class, opened,
+                new Hashtable<>(Map.of(Snapshotter.SNAPSHOTTER_PROPERTY, ID)));
     }
 
+    @Deactivate
+    void deactivate() throws IOException {
+        if (registration != null) {
+            registration.unregister();
+            snapshotter.close();
+        }
+    }
+
+    /**
+     * OK while serving. Otherwise the host's state now when it still forbids overlay, or the
+     * reason found at activation when the host has changed since.
+     */
     @Override
     public PluginStatus status() {
-        return new OverlaySupport(KernelFilesystems.current().supports("overlay"), MountTable.current()).status(root);
+        if (notServing == null) {
+            return PluginStatus.OK;
+        }
+        PluginStatus now = currentSupport();
+        return now.state() == PluginStatus.State.OK
+                ? PluginStatus.error(notServing.reason() + " (when the plugin started; restart it to try again)")
+                : now;
     }
 
     @Override
     public Map<String, String> exports() {
         return Map.of("root", root.toString());
+    }
+
+    private PluginStatus currentSupport() {
+        return new OverlaySupport(KernelFilesystems.current().supports("overlay"), MountTable.current()).status(root);
     }
 }
