@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.hawser.host.Executables;
+import io.hawser.host.KernelFilesystems;
 import io.hawser.host.MountTable;
 import io.hawser.plugin.PluginStatus.State;
 
@@ -23,14 +24,17 @@ final class HostExpectations {
         boolean runcParts = Executables.find("runc").isPresent() && Executables.find("conmon").isPresent();
         boolean vm = Executables.find("qemu-system-x86_64").isPresent() && guestKernelInstalled();
         boolean btrfsRoot = MountTable.current().mountOf(root.resolve("io.hawser.snapshotter.btrfs"))
-                .map(m -> m.fsType().equals("btrfs")).orElse(false);
+                .map(m -> m.fsType().equals("btrfs")).orElse(false) && Executables.find("btrfs").isPresent();
+        // overlay serves wherever the kernel has overlayfs and the root is not itself on overlay
+        boolean overlay = KernelFilesystems.current().supports("overlay")
+                && MountTable.current().mountOf(root).map(m -> !m.fsType().equals("overlay")).orElse(true);
         return Map.of(
                 "io.hawser.frontend.v1/cli", State.OK,
                 "io.hawser.frontend.v1/cri", State.NOT_IMPLEMENTED,
                 "io.hawser.runtime.v1/runc", runcParts ? State.NOT_IMPLEMENTED : State.ERROR,
                 "io.hawser.runtime.v1/kata", vm ? State.NOT_IMPLEMENTED : State.ERROR,
-                "io.hawser.snapshotter.v1/overlay", State.NOT_IMPLEMENTED,
-                "io.hawser.snapshotter.v1/btrfs", btrfsRoot ? State.NOT_IMPLEMENTED : State.ERROR);
+                "io.hawser.snapshotter.v1/overlay", overlay ? State.OK : State.ERROR,
+                "io.hawser.snapshotter.v1/btrfs", btrfsRoot ? State.OK : State.ERROR);
     }
 
     /** A /boot/vmlinuz-RELEASE whose modules include 9p, as the VM runtime needs. */
