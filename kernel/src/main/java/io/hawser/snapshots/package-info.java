@@ -69,7 +69,7 @@
  * other {@code IOException} is an internal failure of the snapshotter.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.hawser.snapshots;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,6 +12,8 @@ import io.hawser.images.ImageService;
 import io.hawser.images.ImageStore;
 import io.hawser.images.Platform;
 import io.hawser.images.ResolvedImage;
+import io.hawser.snapshots.Kind;
+import io.hawser.snapshots.Snapshotters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -22,11 +24,13 @@ public final class ImagesCommand implements Command {
 
     private final ImageStore store;
     private final ImageService service;
+    private final Snapshotters snapshotters;
 
     @Activate
-    public ImagesCommand(@Reference ImageStore store, @Reference ImageService service) {
+    public ImagesCommand(@Reference ImageStore store, @Reference ImageService service, @Reference Snapshotters snapshotters) {
         this.store = store;
         this.service = service;
+        this.snapshotters = snapshotters;
     }
 
     @Override
@@ -49,20 +53,38 @@ public final class ImagesCommand implements Command {
             images.forEach(image -> context.out().println(image.name()));
             return 0;
         }
-        TextTable table = new TextTable("REF", "TYPE", "DIGEST", "SIZE", "PLATFORM");
+        TextTable table = new TextTable("REF", "TYPE", "DIGEST", "SIZE", "PLATFORM", "UNPACKED");
         for (Image image : images) {
             String size = "-";
             String platform = "incomplete";
+            String unpacked = "-";
             try {
                 ResolvedImage resolved = service.resolve(image, Platform.host());
                 size = Sizes.bytes(resolved.size());
                 platform = resolved.platform().toString();
+                unpacked = unpackedIn(resolved);
             } catch (IOException e) {
                 // listed all the same: an image whose content is partly gone is what `gc` and `rmi` are for
             }
-            table.row(image.name(), image.target().mediaType(), image.target().digest().toString(), size, platform);
+            table.row(image.name(), image.target().mediaType(), image.target().digest().toString(), size, platform, unpacked);
         }
         table.print(context.out());
         return 0;
+    }
+
+    /** The snapshotters holding the image's top layer: those it is unpacked in. */
+    private String unpackedIn(ResolvedImage image) {
+        if (image.layers().isEmpty()) {
+            return "-";
+        }
+        String top = image.chainId().toString();
+        List<String> holders = snapshotters.ids().stream().filter(id -> {
+            try {
+                return snapshotters.find(id).orElseThrow().stat(top).kind() == Kind.COMMITTED;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }).toList();
+        return holders.isEmpty() ? "-" : String.join(",", holders);
     }
 }

@@ -33,16 +33,18 @@ public final class ImportCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--platform OS/ARCH[/VARIANT]] FILE|-";
+        return "[--platform OS/ARCH[/VARIANT]] [--snapshotter ID] [--no-unpack] FILE|-";
     }
 
     @Override
     public int run(CommandContext context, List<String> args) throws Exception {
         Arguments arguments = Arguments.of(args);
         var platform = arguments.option("--platform").isPresent() ? PullCommand.platform(arguments.option("--platform")) : null;
+        String snapshotter = arguments.option("--snapshotter").orElse("");
+        boolean unpack = !arguments.flag("--no-unpack");
         String file = arguments.operands(1, 1, "an archive file, or - for standard input").getFirst();
         try (InputStream archive = new BufferedInputStream(file.equals("-") ? context.in() : Files.newInputStream(context.resolve(file)))) {
-            List<Image> imported = images.importArchive(archive, new ImportOptions(platform, false, ""));
+            List<Image> imported = images.importArchive(archive, new ImportOptions(platform, unpack, snapshotter));
             for (Image image : imported) {
                 context.out().println(image.name() + " " + image.target().digest());
             }

@@ -30,12 +30,12 @@ public final class PullCommand implements Command {
 
     @Override
     public String summary() {
-        return "pull an image from a registry";
+        return "pull an image from a registry and unpack it into a snapshotter";
     }
 
     @Override
     public String usage() {
-        return "[--platform OS/ARCH[/VARIANT]] [-u|--user USER[:PASSWORD]] REFERENCE";
+        return "[--platform OS/ARCH[/VARIANT]] [-u|--user USER[:PASSWORD]] [--snapshotter ID] [--no-unpack] REFERENCE";
     }
 
     @Override
@@ -43,10 +43,12 @@ public final class PullCommand implements Command {
         Arguments arguments = Arguments.of(args);
         Platform platform = platform(arguments.option("--platform"));
         Optional<String> user = arguments.option("-u", "--user");
+        String snapshotter = arguments.option("--snapshotter").orElse("");
+        boolean unpack = !arguments.flag("--no-unpack");
         String reference = arguments.operands(1, 1, "an image reference").getFirst();
 
         PullProgressPrinter progress = new PullProgressPrinter(context.out(), context.terminal(), context.columns());
-        PullOptions options = PullOptions.defaults().withPlatform(platform).withUnpack(false, "").withProgress(progress);
+        PullOptions options = PullOptions.defaults().withPlatform(platform).withUnpack(unpack, snapshotter).withProgress(progress);
         if (user.isPresent()) {
             options = options.withAuth(credentials(user.get(), context));
         }

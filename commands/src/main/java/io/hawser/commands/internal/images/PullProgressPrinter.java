@@ -55,7 +55,7 @@ final class PullProgressPrinter implements PullProgress {
                 case DOWNLOADING -> out.println(kind(progress) + " " + progress.blob().digest() + " "
                         + (progress.offset() > 0 ? "resuming at " + Sizes.bytes(progress.offset()) + " of " : "downloading ")
                         + Sizes.bytes(progress.total()));
-                case DOWNLOADED, ALREADY_PRESENT, FAILED -> out.println(kind(progress) + " " + progress.blob().digest()
+                case DOWNLOADED, ALREADY_PRESENT, UNPACKED, FAILED -> out.println(kind(progress) + " " + progress.blob().digest()
                         + " " + label(progress.state()) + " (" + Sizes.bytes(progress.total()) + ")");
                 default -> { }
             }

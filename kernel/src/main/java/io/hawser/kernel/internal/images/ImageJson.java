@@ -211,4 +211,24 @@ public final class ImageJson {
         }
         return value.asText();
     }
+
+    /**
+     * The diff IDs an image config lists ({@code rootfs.diff_ids}): the digests of its layers
+     * uncompressed, bottom first.
+     */
+    public static List<Digest> diffIds(JsonNode config, String what) throws HawserException {
+        JsonNode array = config.path("rootfs").path("diff_ids");
+        if (!array.isArray()) {
+            throw HawserException.invalidArgument(what + " has no rootfs.diff_ids");
+        }
+        List<Digest> diffIds = new ArrayList<>();
+        for (JsonNode diffId : array) {
+            try {
+                diffIds.add(Digest.parse(diffId.asText()));
+            } catch (IllegalArgumentException e) {
+                throw HawserException.invalidArgument(what + ": rootfs.diff_ids has " + e.getMessage());
+            }
+        }
+        return diffIds;
+    }
 }

@@ -32,11 +32,15 @@ import io.hawser.images.ImageStore;
 import io.hawser.images.MediaTypes;
 import io.hawser.images.PlatformMatcher;
 import io.hawser.images.PullOptions;
+import io.hawser.images.Platform;
 import io.hawser.images.PullProgress;
 import io.hawser.images.Reference;
+import io.hawser.images.ResolvedImage;
 import io.hawser.kernel.internal.metadata.Leases;
 import io.hawser.kernel.internal.registry.RegistryClient;
 import io.hawser.kernel.internal.registry.Resolution;
+import io.hawser.snapshots.Snapshotter;
+import io.hawser.snapshots.Snapshotters;
 
 /**
  * Pulls an image: resolves the reference, fetches the index (if any), the manifest for the
@@ -60,11 +64,13 @@ public final class ImagePuller {
     private final ContentStore content;
     private final ImageStore images;
     private final Leases leases;
+    private final Snapshotters snapshotters;
+    private final Unpacker unpacker;
     private final int concurrentDownloads;
     private final Clock clock;
 
     public ImagePuller(RegistryClient registry, ContentStore content, ImageStore images, Leases leases,
-            int concurrentDownloads, Clock clock) {
+            Snapshotters snapshotters, Unpacker unpacker, int concurrentDownloads, Clock clock) {
         if (concurrentDownloads < 1) {
             throw new IllegalArgumentException("concurrent downloads must be at least 1, not " + concurrentDownloads);
         }
@@ -72,6 +78,8 @@ public final class ImagePuller {
         this.content = content;
         this.images = images;
         this.leases = leases;
+        this.snapshotters = snapshotters;
+        this.unpacker = unpacker;
         this.concurrentDownloads = concurrentDownloads;
         this.clock = clock;
     }
@@ -79,6 +87,8 @@ public final class ImagePuller {
     /** Pulls the image a reference names, for the options' platform. */
     public Image pull(String name, PullOptions options) throws IOException {
         Reference reference = Reference.parse(name);
+        // before any download: a pull that cannot unpack fails at once
+        Snapshotter snapshotter = options.unpack() ? snapshotters.get(options.snapshotter()) : null;
         String lease = leases.create("pull-" + UUID.randomUUID(), Map.of("hawser.io/pull", reference.toString()),
                 clock.instant().plus(LEASE_LIFETIME)).id();
         try {
@@ -90,9 +100,21 @@ public final class ImagePuller {
             Descriptor config = ImageJson.descriptor(manifestJson.get("config"), "manifest " + manifest.digest() + ": config");
             List<Descriptor> layers = ImageJson.descriptors(manifestJson, "layers", "manifest " + manifest.digest());
             checkMediaTypes(manifest, config, layers);
-            JsonNode configJson = fetch.json(config, "config " + config.digest());
-            checkDiffIds(config, configJson, layers);
-            fetch.all(layers);
+            String configWhat = "config " + config.digest();
+            JsonNode configJson = fetch.json(config, configWhat);
+            List<Digest> diffIds = ImageJson.diffIds(configJson, configWhat);
+            if (diffIds.size() != layers.size()) {
+                throw HawserException.invalidArgument(configWhat + " lists " + diffIds.size() + " diff ids for " + layers.size() + " layers");
+            }
+            if (snapshotter == null) {
+                fetch.all(layers, index -> { });
+            } else {
+                Platform platform = manifest.platform() != null ? manifest.platform() : ImageJson.platform(configJson, configWhat);
+                Unpacker.Session unpack = unpacker.start(new ResolvedImage(platform, manifest, config, layers, diffIds),
+                        snapshotter, options.progress());
+                // each layer is unpacked as soon as it and those below it are downloaded
+                fetch.all(layers, unpack::layer);
+            }
             return record(reference, root);
         } finally {
             leases.delete(lease);
@@ -115,17 +137,6 @@ public final class ImagePuller {
         }
     }
 
-    private static void checkDiffIds(Descriptor config, JsonNode configJson, List<Descriptor> layers) throws HawserException {
-        JsonNode diffIds = configJson.path("rootfs").path("diff_ids");
-        if (!diffIds.isArray()) {
-            throw HawserException.invalidArgument("config " + config.digest() + " has no rootfs.diff_ids");
-        }
-        if (diffIds.size() != layers.size()) {
-            throw HawserException.invalidArgument("config " + config.digest() + " lists " + diffIds.size()
-                    + " diff ids for " + layers.size() + " layers");
-        }
-    }
-
     /** Creates the image record, or points an existing one at the new target keeping its labels. */
     private Image record(Reference reference, Descriptor root) throws IOException {
         Instant now = clock.instant();
@@ -145,6 +156,12 @@ public final class ImagePuller {
             Image other = images.get(name).orElseThrow(() -> e);
             return images.update(new Image(name, root, other.labels(), other.created(), now));
         }
+    }
+
+    /** What is done with each blob of {@link Fetch#all} once it is in the store. */
+    @FunctionalInterface
+    private interface Ready {
+        void blob(int index) throws IOException;
     }
 
     /** One pull's fetching: its resolution, its lease and its progress listener. */
@@ -225,8 +242,11 @@ public final class ImagePuller {
             progress.update(new BlobProgress(manifest, BlobProgress.State.DOWNLOADED, manifest.size()));
         }
 
-        /** Fetches blobs, several at once; the first failure cancels the rest and is thrown. */
-        void all(List<Descriptor> blobs) throws IOException {
+        /**
+         * Fetches blobs, several at once, handing each to {@code ready} in order once it and all
+         * before it are in the store; the first failure cancels the rest and is thrown.
+         */
+        void all(List<Descriptor> blobs, Ready ready) throws IOException {
             Semaphore slots = new Semaphore(concurrentDownloads);
             List<Future<Void>> downloads = new ArrayList<>();
             try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -242,9 +262,13 @@ public final class ImagePuller {
                         return null;
                     }));
                 }
-                for (Future<Void> download : downloads) {
+                for (int i = 0; i < downloads.size(); i++) {
                     try {
-                        download.get();
+                        downloads.get(i).get();
+                        ready.blob(i);
+                    } catch (IOException | RuntimeException e) {
+                        downloads.forEach(d -> d.cancel(true));
+                        throw e;
                     } catch (ExecutionException e) {
                         downloads.forEach(d -> d.cancel(true));
                         throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());

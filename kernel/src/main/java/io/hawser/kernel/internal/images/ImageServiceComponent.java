@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -22,6 +21,7 @@ import io.hawser.images.ImportOptions;
 import io.hawser.images.Platform;
 import io.hawser.images.PlatformMatcher;
 import io.hawser.images.PullOptions;
+import io.hawser.images.PullProgress;
 import io.hawser.images.ResolvedImage;
 import io.hawser.kernel.internal.archive.ArchiveExporter;
 import io.hawser.kernel.internal.archive.ArchiveImporter;
@@ -30,6 +30,8 @@ import io.hawser.kernel.internal.registry.DockerCredentials;
 import io.hawser.kernel.internal.registry.HostsConfig;
 import io.hawser.kernel.internal.registry.RegistryClient;
 import io.hawser.plugin.Daemon;
+import io.hawser.snapshots.Mounter;
+import io.hawser.snapshots.Snapshotters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -62,17 +64,26 @@ public final class ImageServiceComponent implements ImageService {
     private final ImageStore images;
     private final RegistryClient registry;
     private final ImagePuller puller;
+    private final Snapshotters snapshotters;
+    private final Unpacker unpacker;
 
     @Activate
     public ImageServiceComponent(@Reference Daemon daemon, @Reference ContentStore content, @Reference ImageStore images,
-            @Reference Leases leases, Config config) throws IOException {
+            @Reference Leases leases, @Reference Snapshotters snapshotters, @Reference Mounter mounter, Config config)
+            throws IOException {
         this.content = content;
         this.images = images;
         this.registry = new RegistryClient(
                 new HostsConfig(daemon.config(), Set.of(config.plain_http_registries())),
                 new DockerCredentials(DockerCredentials.defaultFiles(System.getenv(), Path.of(System.getProperty("user.home")))),
                 RegistryClient.Settings.defaults());
-        this.puller = new ImagePuller(registry, content, images, leases, config.max_concurrent_downloads(), Clock.systemUTC());
+        this.snapshotters = snapshotters;
+        this.unpacker = new Unpacker(content, mounter, UnpackScratch.scratch(daemon));
+        for (String id : snapshotters.ids()) {
+            unpacker.clearInterrupted(snapshotters.get(id));
+        }
+        this.puller = new ImagePuller(registry, content, images, leases, snapshotters, unpacker,
+                config.max_concurrent_downloads(), Clock.systemUTC());
     }
 
     @Deactivate
@@ -93,17 +104,9 @@ public final class ImageServiceComponent implements ImageService {
         ImageClosure.ManifestContent parts = ImageClosure.manifest(content, manifest, image.name());
         String configWhat = "config " + parts.config().digest() + " of image " + image.name();
         JsonNode config = ImageJson.readObjectBlob(content, parts.config().digest(), configWhat);
-        List<Digest> diffIds = new ArrayList<>();
-        for (JsonNode diffId : config.path("rootfs").path("diff_ids")) {
-            try {
-                diffIds.add(Digest.parse(diffId.asText()));
-            } catch (IllegalArgumentException e) {
-                throw HawserException.invalidArgument(configWhat + ": rootfs.diff_ids has " + e.getMessage());
-            }
-        }
         Platform resolved = manifest.platform() != null ? manifest.platform() : ImageJson.platform(config, configWhat);
         try {
-            return new ResolvedImage(resolved, manifest, parts.config(), parts.layers(), diffIds);
+            return new ResolvedImage(resolved, manifest, parts.config(), parts.layers(), ImageJson.diffIds(config, configWhat));
         } catch (IllegalArgumentException e) {
             throw HawserException.invalidArgument(e.getMessage());
         }
@@ -111,12 +114,18 @@ public final class ImageServiceComponent implements ImageService {
 
     @Override
     public Digest unpack(Image image, Platform platform, String snapshotter) throws IOException {
-        throw HawserException.unimplemented("unpacking into a snapshotter is not implemented yet");
+        return unpacker.unpack(resolve(image, platform), snapshotters.get(snapshotter), PullProgress.NONE);
     }
 
     @Override
     public List<Image> importArchive(InputStream archive, ImportOptions options) throws IOException {
-        return new ArchiveImporter(content, images).importArchive(archive, options);
+        List<Image> imported = new ArchiveImporter(content, images).importArchive(archive, options);
+        if (options.unpack()) {
+            for (Image image : imported) {
+                unpack(image, options.platform() != null ? options.platform() : Platform.host(), options.snapshotter());
+            }
+        }
+        return imported;
     }
 
     @Override

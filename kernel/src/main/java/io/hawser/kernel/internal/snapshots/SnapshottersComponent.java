@@ -1,0 +1,78 @@
+package io.hawser.kernel.internal.snapshots;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.hawser.errors.HawserException;
+import io.hawser.snapshots.Snapshotter;
+import io.hawser.snapshots.Snapshotters;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Follows the snapshotter services by their {@value Snapshotter#SNAPSHOTTER_PROPERTY} id. */
+@Component(configurationPid = SnapshottersComponent.PID)
+@Designate(ocd = SnapshottersComponent.Config.class)
+public final class SnapshottersComponent implements Snapshotters {
+
+    static final String PID = "io.hawser.snapshotters";
+
+    @ObjectClassDefinition(name = "Hawser snapshotters")
+    public @interface Config {
+        @AttributeDefinition(description = "The snapshotter images are unpacked into unless a request names one")
+        String default_snapshotter() default "overlay";
+    }
+
+    private final String defaultId;
+    private final Map<String, Snapshotter> serving = new ConcurrentHashMap<>();
+
+    @Activate
+    public SnapshottersComponent(Config config) {
+        this.defaultId = config.default_snapshotter();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + Snapshotter.SNAPSHOTTER_PROPERTY + "=*)")
+    void addSnapshotter(Snapshotter snapshotter, Map<String, Object> properties) {
+        serving.put(properties.get(Snapshotter.SNAPSHOTTER_PROPERTY).toString(), snapshotter);
+    }
+
+    void removeSnapshotter(Snapshotter snapshotter, Map<String, Object> properties) {
+        serving.remove(properties.get(Snapshotter.SNAPSHOTTER_PROPERTY).toString(), snapshotter);
+    }
+
+    @Override
+    public Optional<Snapshotter> find(String id) {
+        return Optional.ofNullable(serving.get(id));
+    }
+
+    @Override
+    public Snapshotter get(String id) throws HawserException {
+        String wanted = id.isEmpty() ? defaultId : id;
+        Snapshotter snapshotter = serving.get(wanted);
+        if (snapshotter == null) {
+            throw HawserException.notFound("snapshotter " + wanted + " (serving: " + (serving.isEmpty() ? "none" : String.join(", ", ids()))
+                    + "; 'hawser plugins' says why one is missing)");
+        }
+        return snapshotter;
+    }
+
+    @Override
+    public String defaultId() {
+        return defaultId;
+    }
+
+    @Override
+    public SortedSet<String> ids() {
+        return new TreeSet<>(serving.keySet());
+    }
+}
