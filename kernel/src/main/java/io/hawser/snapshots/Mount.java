@@ -8,9 +8,9 @@ import java.util.Objects;
  * and the kernel or a runtime carries them out, in order, wherever it wants the tree to appear.
  *
  * <p>Examples: an overlay snapshot is {@code overlay} from {@code overlay} with
- * {@code lowerdir=…,upperdir=…,workdir=…}; a btrfs snapshot is {@code btrfs} from the block device
- * with {@code subvolid=…}; a copy snapshot is {@code bind} from its directory with
- * {@code rbind,rw}.
+ * {@code lowerdir=…,upperdir=…,workdir=…}; a btrfs snapshot is {@code bind} from its subvolume's
+ * directory with {@code rbind,rw} ({@code rbind,ro} for a view); a copy snapshot is {@code bind}
+ * from its directory with {@code rbind,rw}.
  *
  * <p>The kernel copies a mount's option string into a single page (4096 bytes), so an overlay of
  * a hundred layers named by absolute paths does not fit. A snapshotter then names its directories

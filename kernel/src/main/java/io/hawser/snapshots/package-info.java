@@ -58,15 +58,16 @@
  * snapshot as a directory with {@code fs} and {@code work} subdirectories and answers with one
  * {@code overlay} mount whose lower directories are the parent chain (or a read-only bind mount
  * when a view has a single layer). The btrfs snapshotter makes each snapshot a subvolume,
- * snapshotting the parent's subvolume, and answers with a {@code btrfs} mount of the device
- * selecting the subvolume. The copy snapshotter, for filesystems with neither feature, copies the
- * parent's tree and answers with a bind mount.
+ * snapshotting the parent's subvolume (read-only once committed), and answers with a bind mount of
+ * the subvolume's directory ({@code ro} for a view). The copy snapshotter, for filesystems with
+ * neither feature, copies the parent's tree and answers with a bind mount.
  *
  * <h2>Errors</h2>
  * Blocking methods throw {@link java.io.IOException}. The conditions a caller is expected to act
  * on are {@link io.hawser.errors.HawserException}s with the codes {@code NOT_FOUND}, {@code
- * ALREADY_EXISTS} and {@code FAILED_PRECONDITION}, which frontends map onto gRPC status codes; any
- * other {@code IOException} is an internal failure of the snapshotter.
+ * ALREADY_EXISTS}, {@code FAILED_PRECONDITION} and, for an empty key or name, {@code
+ * INVALID_ARGUMENT}, which frontends map onto gRPC status codes; any other {@code IOException} is
+ * an internal failure of the snapshotter.
  */
 @Export
 @Version("1.2.0")

@@ -190,6 +190,16 @@ public abstract class SnapshotterConformance {
     }
 
     @Test
+    void emptyKeysAndNamesAreRefused() throws IOException {
+        snapshotter.prepare("active", "", NO_LABELS);
+
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> snapshotter.prepare("", "", NO_LABELS));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> snapshotter.view("", "", NO_LABELS));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> snapshotter.commit("", "active", NO_LABELS));
+        assertEquals(List.of("active"), names(info -> true));
+    }
+
+    @Test
     void aMissingParentIsNotFound() {
         assertCode(ErrorCode.NOT_FOUND, () -> snapshotter.prepare("k", "missing", NO_LABELS));
         assertCode(ErrorCode.NOT_FOUND, () -> snapshotter.view("v", "missing", NO_LABELS));

@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -26,14 +25,15 @@ import io.hawser.snapshots.Mount;
 import io.hawser.snapshots.SnapshotInfo;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Usage;
-import io.hawser.snapshotter.btrfs.SnapshotStore.Snapshot;
+import io.hawser.snapshots.metadata.SnapshotMetadata;
+import io.hawser.snapshots.metadata.SnapshotMetadata.Snapshot;
 
 /**
  * Snapshots as btrfs subvolumes under a root directory on btrfs:
  *
  * <pre>
  * root/
- *   metadata.db        SQLite: key or name, kind, parent, labels, times; see {@link SnapshotStore}
+ *   metadata.db        SQLite: key or name, kind, parent, labels, times; see {@link SnapshotMetadata}
  *   snapshots/N        one subvolume per snapshot, N its row number
  * </pre>
  *
@@ -60,7 +60,13 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
     private static final String SNAPSHOTS = "snapshots";
 
     private final Path snapshots;
-    private final SnapshotStore store;
+    /**
+     * What a snapshot's entry shares with its parent's while neither was touched since the
+     * snapshot was taken.
+     */
+    private static final String UNCHANGED_ATTRIBUTES = "unix:ino,mode,size,lastModifiedTime,ctime";
+
+    private final SnapshotMetadata metadata;
     private final Clock clock;
 
     /**
@@ -78,37 +84,36 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
             throw new IOException(problem.get());
         }
         this.snapshots = Files.createDirectories(real.resolve(SNAPSHOTS));
-        this.store = new SnapshotStore(real);
+        this.metadata = new SnapshotMetadata(real);
         this.clock = clock;
     }
 
     @Override
     public SnapshotInfo stat(String key) throws IOException {
-        return store.transaction(tx -> existing(tx, key).info());
+        return metadata.transaction(tx -> tx.get(key).info());
     }
 
     @Override
     public SnapshotInfo update(String key, Map<String, String> labels) throws IOException {
-        return store.transaction(tx -> {
-            long id = existing(tx, key).id();
-            tx.updateLabels(id, labels, clock.instant());
-            return existing(tx, key).info();
-        });
+        return metadata.transaction(tx -> tx.updateLabels(key, labels, clock.instant()));
     }
 
     /**
      * {@inheritDoc}
      *
      * <p>Without btrfs quotas (off by default, and costly on every write once on) the kernel does
-     * not track which extents a subvolume owns, so this walks the snapshot's whole tree: apparent
-     * file sizes, each inode counted once however many hard links it has. Extents shared with the
-     * parent are counted too, so the figure is an upper bound on what removing the snapshot frees.
+     * not track which extents a subvolume owns, so this walks the snapshot's tree and counts what
+     * differs from its parent's: entries the parent lacks, and entries whose inode number, size
+     * or times changed (a btrfs snapshot keeps inode numbers and times, so an untouched file looks
+     * the same in both). Each inode counts once however many hard links it has. A changed file
+     * counts in full although btrfs still shares its unchanged extents with the parent, so the
+     * figure is an upper bound on what removing the snapshot frees.
      */
     @Override
     public Usage usage(String key) throws IOException {
-        Path subvolume = subvolume(store.transaction(tx -> existing(tx, key)));
+        Snapshot snapshot = metadata.transaction(tx -> tx.get(key));
         try {
-            return treeUsage(subvolume);
+            return ownUsage(subvolume(snapshot.id()), snapshot.parentId() == 0 ? null : subvolume(snapshot.parentId()));
         } catch (NoSuchFileException e) {
             // removed while we walked it
             throw HawserException.notFound("snapshot " + key);
@@ -117,13 +122,13 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
 
     @Override
     public List<Mount> mounts(String key) throws IOException {
-        return store.transaction(tx -> {
-            Snapshot snapshot = existing(tx, key);
+        return metadata.transaction(tx -> {
+            Snapshot snapshot = tx.get(key);
             if (snapshot.info().kind() == Kind.COMMITTED) {
                 throw HawserException.failedPrecondition("snapshot " + key + " is committed and has no mounts;"
                         + " prepare an active snapshot or a view on it");
             }
-            return mountsOf(snapshot.id(), snapshot.info().kind());
+            return mountsOf(snapshot);
         });
     }
 
@@ -139,20 +144,11 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
 
     @Override
     public void commit(String name, String key, Map<String, String> labels) throws IOException {
-        requireName("name", name);
-        store.transaction(tx -> {
-            Snapshot active = existing(tx, key);
-            if (active.info().kind() != Kind.ACTIVE) {
-                throw HawserException.failedPrecondition("snapshot " + key + " is " + kindWord(active.info().kind())
-                        + "; only an active snapshot can be committed");
-            }
-            if (tx.find(name).filter(other -> other.id() != active.id()).isPresent()) {
-                throw HawserException.alreadyExists("snapshot " + name);
-            }
-            tx.commit(active.id(), name, labels, clock.instant());
+        metadata.transaction(tx -> {
+            Snapshot committed = tx.commit(name, key, labels, clock.instant());
             // last, so a failure rolls the row back; a crash after it leaves the row active on a
             // read-only subvolume, and committing again finishes the job
-            Btrfs.makeReadOnly(subvolume(active));
+            Btrfs.makeReadOnly(subvolume(committed.id()));
             return null;
         });
     }
@@ -165,13 +161,8 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
      */
     @Override
     public void remove(String key) throws IOException {
-        store.transaction(tx -> {
-            Snapshot snapshot = existing(tx, key);
-            if (tx.hasChildren(snapshot.id())) {
-                throw HawserException.failedPrecondition("snapshot " + key + " is the parent of other snapshots; remove them first");
-            }
-            tx.delete(snapshot.id());
-            Path subvolume = subvolume(snapshot);
+        metadata.transaction(tx -> {
+            Path subvolume = subvolume(tx.remove(key).id());
             // a crash between deleting the subvolume and committing leaves a row without one
             if (Files.exists(subvolume)) {
                 Btrfs.deleteSubvolume(subvolume);
@@ -183,7 +174,7 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
     @Override
     public void walk(Predicate<? super SnapshotInfo> filter, Consumer<? super SnapshotInfo> visitor) throws IOException {
         // visited outside the lock, so a slow visitor holds up no one
-        for (Snapshot snapshot : store.transaction(SnapshotStore.Transaction::all)) {
+        for (Snapshot snapshot : metadata.transaction(SnapshotMetadata.Transaction::all)) {
             if (filter.test(snapshot.info())) {
                 visitor.accept(snapshot.info());
             }
@@ -193,7 +184,7 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
     /** Deletes every subvolume (and anything else) under {@code snapshots/} that no snapshot owns. */
     @Override
     public void cleanup() throws IOException {
-        store.transaction(tx -> {
+        metadata.transaction(tx -> {
             Set<String> owned = new HashSet<>();
             for (long id : tx.ids()) {
                 owned.add(Long.toString(id));
@@ -212,65 +203,35 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
     /** Closes the metadata database. */
     @Override
     public void close() throws IOException {
-        store.close();
+        metadata.close();
     }
 
     private List<Mount> create(Kind kind, String key, String parent, Map<String, String> labels) throws IOException {
-        requireName("key", key);
-        return store.transaction(tx -> {
-            if (tx.find(key).isPresent()) {
-                throw HawserException.alreadyExists("snapshot " + key);
-            }
-            Snapshot parentSnapshot = null;
-            if (!parent.isEmpty()) {
-                parentSnapshot = tx.find(parent).orElseThrow(() -> HawserException.notFound("parent snapshot " + parent));
-                if (parentSnapshot.info().kind() != Kind.COMMITTED) {
-                    throw HawserException.failedPrecondition("parent snapshot " + parent + " is "
-                            + kindWord(parentSnapshot.info().kind()) + "; only a committed snapshot can be a parent");
-                }
-            }
-            long id = tx.insert(key, kind, parentSnapshot, labels, clock.instant());
-            Path subvolume = snapshots.resolve(Long.toString(id));
+        return metadata.transaction(tx -> {
+            Snapshot snapshot = tx.insert(kind, key, parent, labels, clock.instant());
+            Path subvolume = subvolume(snapshot.id());
             // a number no committed row holds: what is there was left by a transaction that failed
             deleteStray(subvolume);
             boolean readOnly = kind == Kind.VIEW;
-            if (parentSnapshot != null) {
-                Btrfs.snapshot(subvolume(parentSnapshot), subvolume, readOnly);
+            if (snapshot.parentId() != 0) {
+                Btrfs.snapshot(subvolume(snapshot.parentId()), subvolume, readOnly);
             } else {
                 Btrfs.createSubvolume(subvolume);
                 if (readOnly) {
                     Btrfs.makeReadOnly(subvolume);
                 }
             }
-            return mountsOf(id, kind);
+            return mountsOf(snapshot);
         });
     }
 
-    private List<Mount> mountsOf(long id, Kind kind) {
-        String access = kind == Kind.ACTIVE ? "rw" : "ro";
-        return List.of(new Mount("bind", snapshots.resolve(Long.toString(id)).toString(), List.of("rbind", access)));
+    private List<Mount> mountsOf(Snapshot snapshot) {
+        String access = snapshot.info().kind() == Kind.ACTIVE ? "rw" : "ro";
+        return List.of(new Mount("bind", subvolume(snapshot.id()).toString(), List.of("rbind", access)));
     }
 
-    private Path subvolume(Snapshot snapshot) {
-        return snapshots.resolve(Long.toString(snapshot.id()));
-    }
-
-    private static Snapshot existing(SnapshotStore.Transaction tx, String key) throws SQLException, HawserException {
-        return tx.find(key).orElseThrow(() -> HawserException.notFound("snapshot " + key));
-    }
-
-    private static void requireName(String what, String name) throws HawserException {
-        if (name.isEmpty()) {
-            throw HawserException.invalidArgument("snapshot " + what + " must not be empty");
-        }
-    }
-
-    private static String kindWord(Kind kind) {
-        return switch (kind) {
-            case ACTIVE -> "active";
-            case VIEW -> "a view";
-            case COMMITTED -> "committed";
-        };
+    private Path subvolume(long id) {
+        return snapshots.resolve(Long.toString(id));
     }
 
     /** Deletes a leftover entry: a subvolume with btrfs, anything else file by file. */
@@ -302,27 +263,44 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
         });
     }
 
-    private static Usage treeUsage(Path tree) throws IOException {
+    /**
+     * The bytes and inodes of a subvolume that its parent does not have in the same state.
+     *
+     * @param parent the parent's subvolume, or null when there is none and everything counts
+     */
+    private static Usage ownUsage(Path subvolume, Path parent) throws IOException {
         Set<Object> seen = new HashSet<>();
         long[] size = {0};
-        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+        Files.walkFileTree(subvolume, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                count(attributes);
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                count(dir, attributes);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                count(attributes);
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                count(file, attributes);
                 return FileVisitResult.CONTINUE;
             }
 
-            private void count(BasicFileAttributes attributes) {
+            private void count(Path entry, BasicFileAttributes attributes) throws IOException {
                 // the file key is (device, inode): hard links share it and are counted once
-                if (seen.add(attributes.fileKey())) {
+                if (!seen.contains(attributes.fileKey()) && !inParent(entry)) {
+                    seen.add(attributes.fileKey());
                     size[0] += attributes.size();
                 }
+            }
+
+            private boolean inParent(Path entry) throws IOException {
+                if (parent == null) {
+                    return false;
+                }
+                Path before = parent.resolve(subvolume.relativize(entry).toString());
+                // each subvolume has its own device number, so the inode number is compared alone
+                return Files.exists(before, LinkOption.NOFOLLOW_LINKS)
+                        && Files.readAttributes(entry, UNCHANGED_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS)
+                                .equals(Files.readAttributes(before, UNCHANGED_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
             }
         });
         return new Usage(size[0], seen.size());

@@ -14,7 +14,9 @@ import java.util.List;
 import io.hawser.host.Executables;
 import io.hawser.host.KernelFilesystems;
 import io.hawser.host.MountTable;
+import io.hawser.kernel.internal.mount.LinuxMounter;
 import io.hawser.snapshots.Mount;
+import io.hawser.snapshots.Mounter;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -22,20 +24,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A fresh btrfs filesystem for every test: a sparse image file formatted by {@code mkfs.btrfs} and
  * loop-mounted in a temporary directory, unmounted, detached and deleted after the test. Register
- * it as an instance field, which works in any test class, so a subclass of the kernel's snapshotter
- * conformance suite needs only
+ * it as an instance field; its {@code beforeEach} runs before the test class's {@code @BeforeEach}
+ * methods and its {@code afterEach} after the {@code @AfterEach} ones, so a subclass of the
+ * kernel's snapshotter conformance suite can root the suite's snapshotter at {@link #root()}.
  *
- * <pre>
- * &#64;RegisterExtension
- * final BtrfsRootExtension btrfs = new BtrfsRootExtension();
- *
- * &#64;Override
- * protected Snapshotter newSnapshotter() throws IOException {
- *     return btrfs.open(Clock.systemUTC());
- * }
- * </pre>
- *
- * Tests are skipped, saying why, when not run as root or when the host has no btrfs; any other
+ * <p>Tests are skipped, saying why, when not run as root or when the host has no btrfs; any other
  * failure to make the filesystem fails them.
  */
 final class BtrfsRootExtension implements BeforeEachCallback, AfterEachCallback {
@@ -50,6 +43,7 @@ final class BtrfsRootExtension implements BeforeEachCallback, AfterEachCallback 
     private Path filesystem;
     private final List<BtrfsSnapshotter> opened = new ArrayList<>();
     private final List<Path> mountTargets = new ArrayList<>();
+    private final Mounter mounter = new LinuxMounter();
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
@@ -78,8 +72,8 @@ final class BtrfsRootExtension implements BeforeEachCallback, AfterEachCallback 
         for (BtrfsSnapshotter snapshotter : opened) {
             snapshotter.close();
         }
-        for (Path target : mountTargets.reversed()) {
-            unmount(target);
+        for (Path target : mountTargets) {
+            mounter.detach(target);
         }
         unmount(filesystem);
         // `mount -o loop` sets autoclear, so the device normally went with the unmount
@@ -102,18 +96,15 @@ final class BtrfsRootExtension implements BeforeEachCallback, AfterEachCallback 
     }
 
     /**
-     * Performs mounts as the kernel will, with mount(8), at a new directory outside the
-     * filesystem; they are unmounted after the test.
+     * Performs mounts with the kernel's mounter at a new directory outside the filesystem; they
+     * are taken down after the test.
      *
      * @return where the tree appears
      */
     Path mount(List<Mount> mounts) throws IOException {
         Path target = Files.createTempDirectory(directory, "mnt-");
-        for (Mount mount : mounts) {
-            Path at = target.resolve(mount.target());
-            HostCommand.run(TIMEOUT, List.of("mount", "-t", mount.type(), "-o", String.join(",", mount.options()), mount.source(), at.toString()));
-            mountTargets.add(at);
-        }
+        mounter.mount(mounts, target);
+        mountTargets.add(target);
         return target;
     }
 

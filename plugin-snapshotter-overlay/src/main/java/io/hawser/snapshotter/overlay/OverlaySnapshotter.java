@@ -25,6 +25,8 @@ import io.hawser.snapshots.Mount;
 import io.hawser.snapshots.SnapshotInfo;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Usage;
+import io.hawser.snapshots.metadata.SnapshotMetadata;
+import io.hawser.snapshots.metadata.SnapshotMetadata.Snapshot;
 
 /**
  * Snapshots as overlayfs layers. Every snapshot owns a directory {@code snapshots/<id>} under the
@@ -61,7 +63,7 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
 
     private final Path snapshots;
     private final Path trash;
-    private final SnapshotDatabase database;
+    private final SnapshotMetadata metadata;
 
     /**
      * Opens the snapshots under a root directory, creating it when new.
@@ -71,31 +73,33 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
     public OverlaySnapshotter(Path root) throws IOException {
         this.snapshots = Files.createDirectories(root.resolve("snapshots"));
         this.trash = Files.createDirectories(root.resolve("trash"));
-        this.database = new SnapshotDatabase(root);
+        this.metadata = new SnapshotMetadata(root);
     }
 
     @Override
     public SnapshotInfo stat(String key) throws IOException {
-        return database.row(key).info();
+        return metadata.transaction(tx -> tx.get(key).info());
     }
 
     @Override
     public SnapshotInfo update(String key, Map<String, String> labels) throws IOException {
-        return database.updateLabels(key, labels, Instant.now());
+        return metadata.transaction(tx -> tx.updateLabels(key, labels, Instant.now()));
     }
 
     @Override
     public Usage usage(String key) throws IOException {
-        return usageOf(fs(database.row(key).id()));
+        return usageOf(fs(metadata.transaction(tx -> tx.get(key)).id()));
     }
 
     @Override
     public List<Mount> mounts(String key) throws IOException {
-        SnapshotDatabase.Chain chain = database.chain(key);
-        if (chain.row().info().kind() == Kind.COMMITTED) {
-            throw HawserException.failedPrecondition("snapshot " + key + " is committed and has no mounts; prepare or view on top of it");
-        }
-        return mountsOf(chain);
+        return metadata.transaction(tx -> {
+            Snapshot snapshot = tx.get(key);
+            if (snapshot.info().kind() == Kind.COMMITTED) {
+                throw HawserException.failedPrecondition("snapshot " + key + " is committed and has no mounts; prepare or view on top of it");
+            }
+            return mountsOf(snapshot, tx.ancestors(snapshot));
+        });
     }
 
     @Override
@@ -110,18 +114,18 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
 
     @Override
     public void commit(String name, String key, Map<String, String> labels) throws IOException {
-        database.commit(name, key, labels, Instant.now());
+        metadata.transaction(tx -> tx.commit(name, key, labels, Instant.now()));
     }
 
     @Override
     public void remove(String key) throws IOException {
-        database.delete(key);
+        metadata.transaction(tx -> tx.remove(key));
     }
 
     @Override
     public void walk(Predicate<? super SnapshotInfo> filter, Consumer<? super SnapshotInfo> visitor) throws IOException {
         // the list is taken under the database lock and visited outside it
-        database.all().stream().filter(filter).forEach(visitor);
+        metadata.transaction(SnapshotMetadata.Transaction::all).stream().map(Snapshot::info).filter(filter).forEach(visitor);
     }
 
     /**
@@ -131,7 +135,8 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
      */
     @Override
     public void cleanup() throws IOException {
-        database.withIds(ids -> {
+        metadata.transaction(tx -> {
+            Set<Long> ids = tx.ids();
             try (Stream<Path> entries = Files.list(snapshots)) {
                 for (Path entry : (Iterable<Path>) entries::iterator) {
                     if (!ids.contains(idOf(entry))) {
@@ -139,6 +144,7 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
                     }
                 }
             }
+            return null;
         });
         try (Stream<Path> entries = Files.list(trash)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -149,26 +155,27 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        database.close();
+        metadata.close();
     }
 
     private List<Mount> create(Kind kind, String key, String parent, Map<String, String> labels) throws IOException {
-        SnapshotDatabase.Chain chain = database.insert(kind, key, parent, labels, Instant.now(), id -> {
-            Path directory = snapshots.resolve(Long.toString(id));
+        return metadata.transaction(tx -> {
+            Snapshot snapshot = tx.insert(kind, key, parent, labels, Instant.now());
+            Path directory = snapshots.resolve(Long.toString(snapshot.id()));
             // an id whose insert was rolled back before a crash comes round again; its directory is garbage
             if (Files.exists(directory)) {
                 discard(directory);
             }
             Files.createDirectories(directory.resolve("fs"));
             Files.createDirectories(directory.resolve("work"));
+            return mountsOf(snapshot, tx.ancestors(snapshot));
         });
-        return mountsOf(chain);
     }
 
-    private List<Mount> mountsOf(SnapshotDatabase.Chain chain) {
-        long id = chain.row().id();
-        List<Long> lower = chain.ancestors();
-        boolean view = chain.row().info().kind() == Kind.VIEW;
+    /** The mounts of an active snapshot or view over its ancestors' layers, nearest parent first. */
+    private List<Mount> mountsOf(Snapshot snapshot, List<Long> lower) {
+        long id = snapshot.id();
+        boolean view = snapshot.info().kind() == Kind.VIEW;
         if (lower.isEmpty()) {
             return List.of(new Mount("bind", fs(id).toString(), List.of("rbind", view ? "ro" : "rw")));
         }

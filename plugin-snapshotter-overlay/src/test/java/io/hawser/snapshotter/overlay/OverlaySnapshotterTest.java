@@ -15,6 +15,7 @@ import java.util.Map;
 import io.hawser.snapshots.Kind;
 import io.hawser.snapshots.Mount;
 import io.hawser.snapshots.Snapshotter;
+import io.hawser.snapshots.metadata.SnapshotMetadata;
 import io.hawser.snapshots.testsuite.HostAssumptions;
 import io.hawser.snapshots.testsuite.SnapshotterConformance;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class OverlaySnapshotterTest extends SnapshotterConformance {
 
         restart();
 
-        assertTrue(Files.isRegularFile(root().resolve(SnapshotDatabase.FILE_NAME)));
+        assertTrue(Files.isRegularFile(root().resolve(SnapshotMetadata.FILE_NAME)));
         assertEquals(Kind.ACTIVE, snapshotter.stat("active").kind());
         assertEquals(Map.of("owner", "test"), snapshotter.stat("active").labels());
         assertEquals(activeFs, fs(snapshotter.mounts("active")));
