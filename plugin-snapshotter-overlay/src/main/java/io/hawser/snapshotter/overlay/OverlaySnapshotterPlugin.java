@@ -28,9 +28,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * registers as a {@link Plugin}, so operators see why it does not serve; it registers the
  * {@link Snapshotter} only when the host can hold overlay snapshots under its root. The service is
  * registered by hand rather than declared, because a DS component cannot make one of its services
- * depend on a check it performs when it activates.
+ * depend on a check it performs when it activates. It is immediate: the snapshotter must serve
+ * from the daemon's start, not from the first time someone lists plugins.
  */
-@Component(configurationPid = OverlaySnapshotterPlugin.PID)
+@Component(configurationPid = OverlaySnapshotterPlugin.PID, immediate = true)
 @HawserPlugin(type = PluginType.SNAPSHOTTER, id = OverlaySnapshotterPlugin.ID)
 @Designate(ocd = OverlaySnapshotterPlugin.Config.class)
 public final class OverlaySnapshotterPlugin implements Plugin {
