@@ -37,6 +37,7 @@ import io.hawser.images.PullProgress;
 import io.hawser.images.Reference;
 import io.hawser.images.ResolvedImage;
 import io.hawser.kernel.internal.metadata.Leases;
+import io.hawser.kernel.internal.registry.BlobFetch;
 import io.hawser.kernel.internal.registry.RegistryClient;
 import io.hawser.kernel.internal.registry.Resolution;
 import io.hawser.snapshots.Snapshotter;
@@ -307,8 +308,8 @@ public final class ImagePuller {
                 try (writer) {
                     // an ingest left by an interrupted pull: say where the download resumes
                     progress.update(new BlobProgress(blob, BlobProgress.State.DOWNLOADING, writer.offset()));
-                    registry.fetchBlob(resolution, blob, new IngestSink(writer, blob, progress));
-                    writer.commit(blob.size(), blob.digest(), Map.of());
+                    BlobFetch fetched = registry.fetchBlob(resolution, blob, new IngestSink(writer, blob, progress));
+                    commit(writer, blob, fetched);
                     progress.update(new BlobProgress(blob, BlobProgress.State.DOWNLOADED, blob.size()));
                 } catch (BlobExistsException e) {
                     // committed by someone else between the check and the commit
@@ -322,6 +323,19 @@ public final class ImagePuller {
                     throw e;
                 }
                 return;
+            }
+        }
+
+        /** Commits a fetched blob; the commit is where its digest is verified (see {@link IngestSink#verifiesDigest}). */
+        private void commit(ContentWriter writer, Descriptor blob, BlobFetch fetched) throws IOException {
+            try {
+                writer.commit(blob.size(), blob.digest(), Map.of());
+            } catch (HawserException e) {
+                if (e.code() != ErrorCode.FAILED_PRECONDITION) {
+                    throw e;
+                }
+                throw new HawserException(ErrorCode.FAILED_PRECONDITION, "blob " + blob.digest() + " from "
+                        + fetched.host().root() + " does not match its digest: " + e.getMessage(), e);
             }
         }
 

@@ -54,4 +54,10 @@ final class IngestSink implements BlobSink {
         }
         progress.update(new BlobProgress(blob, BlobProgress.State.DOWNLOADING, writer.offset()));
     }
+
+    /** The ingest's commit, which the puller asks for the blob's digest, verifies what it holds. */
+    @Override
+    public boolean verifiesDigest() {
+        return true;
+    }
 }

@@ -201,7 +201,9 @@ public final class RegistryClient implements AutoCloseable {
      * at once, leaving the sink holding what arrived, so the next call continues from there.
      *
      * @return how the blob was fetched; when this returns, the sink holds exactly the blob and it
-     *         matches the descriptor's digest
+     *         matches the descriptor's digest (a sink that {@linkplain BlobSink#verifiesDigest()
+     *         verifies the digest itself} and took the blob from its first byte holds exactly
+     *         the descriptor's size, and checks the digest itself)
      * @throws HawserException {@code FAILED_PRECONDITION} when the bytes do not match the digest
      *                         (naming expected and actual) or exceed the size;
      *                         {@code UNAVAILABLE} when the download ends early or no host can
@@ -231,9 +233,12 @@ public final class RegistryClient implements AutoCloseable {
         if (start == 0 && held > 0) {
             sink.discardHeld();
         }
-        MessageDigest hasher = blob.digest().algorithm().newHasher();
-        if (start > 0) {
-            sink.hashHeld(hasher);
+        MessageDigest hasher = null;
+        if (start > 0 || !sink.verifiesDigest()) {
+            hasher = blob.digest().algorithm().newHasher();
+            if (start > 0) {
+                sink.hashHeld(hasher);
+            }
         }
         // failures from here on are not the host's to skip: the sink keeps what arrived for a resumed fetch
         try (InputStream body = new VerifyingInputStream(response.body(), blob, hasher, start, response.uri().toString())) {

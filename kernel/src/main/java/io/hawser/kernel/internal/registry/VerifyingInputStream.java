@@ -14,6 +14,7 @@ import io.hawser.images.Descriptor;
  * be wrong: the read that would deliver its last byte fails instead when the digest differs, so a
  * reader never sees a complete blob that does not verify. A read past the descriptor's size fails,
  * and so does the end of the stream before it (a truncated download, which a later fetch resumes).
+ * Without a hasher it checks only the size, for a reader that verifies the digest itself.
  */
 final class VerifyingInputStream extends FilterInputStream {
 
@@ -27,7 +28,7 @@ final class VerifyingInputStream extends FilterInputStream {
      * @param in       the bytes of the blob from {@code offset} on
      * @param expected the blob's descriptor: size and digest
      * @param hasher   a hasher of the descriptor's algorithm that has hashed the first
-     *                 {@code offset} bytes already
+     *                 {@code offset} bytes already, or {@code null} to check only the size
      * @param offset   where {@code in} starts in the blob
      * @param source   where the bytes come from, for messages
      */
@@ -62,7 +63,9 @@ final class VerifyingInputStream extends FilterInputStream {
             throw HawserException.failedPrecondition("blob " + expected.digest() + " from " + source
                     + " is longer than the " + expected.size() + " bytes its descriptor gives");
         }
-        hasher.update(buffer, offset, n);
+        if (hasher != null) {
+            hasher.update(buffer, offset, n);
+        }
         if (position == expected.size()) {
             verify();
         }
@@ -83,7 +86,7 @@ final class VerifyingInputStream extends FilterInputStream {
     }
 
     private void verify() throws HawserException {
-        if (verified) {
+        if (verified || hasher == null) {
             return;
         }
         Digest actual = expected.digest().algorithm().fromHash(hasher.digest());
