@@ -13,7 +13,9 @@ import io.hawser.plugin.Plugin;
 import io.hawser.plugin.PluginStatus;
 import io.hawser.plugin.PluginType;
 import io.hawser.snapshots.Snapshotter;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,45 +48,66 @@ public final class OverlaySnapshotterPlugin implements Plugin {
     }
 
     private final Path root;
-    private final OverlaySnapshotter snapshotter;
     private final ServiceRegistration<Snapshotter> registration;
-    /** Why the plugin does not serve, decided when it activated; null when it serves. */
+    /** Why the plugin does not serve, decided when it activated; null when the host can serve. */
     private final PluginStatus notServing;
+    /** Opened on first use. Guarded by this. */
+    private OverlaySnapshotter snapshotter;
+    /** Why opening the snapshots failed, if it did. Guarded by this. */
+    private String openFailure;
 
     @Activate
     public OverlaySnapshotterPlugin(@Reference Daemon daemon, Config config, BundleContext context) {
         this.root = daemon.pluginRoot(PluginType.SNAPSHOTTER, ID, config.root());
         PluginStatus support = currentSupport();
-        OverlaySnapshotter opened = null;
-        PluginStatus problem = support;
-        if (support.state() == PluginStatus.State.OK) {
-            try {
-                opened = new OverlaySnapshotter(root);
-                problem = null;
-            } catch (IOException e) {
-                problem = PluginStatus.error("cannot open the snapshots under " + root + ": " + e.getMessage());
-            }
-        }
-        this.snapshotter = opened;
-        this.notServing = problem;
-        this.registration = opened == null ? null : context.registerService(Snapshotter.class, opened,
+        this.notServing = support.state() == PluginStatus.State.OK ? null : support;
+        // the snapshots and their database open when the service is first got, not with the daemon
+        this.registration = notServing != null ? null : context.registerService(Snapshotter.class, new Opener(),
                 new Hashtable<>(Map.of(Snapshotter.SNAPSHOTTER_PROPERTY, ID)));
     }
 
     @Deactivate
-    void deactivate() throws IOException {
+    synchronized void deactivate() throws IOException {
         if (registration != null) {
             registration.unregister();
+        }
+        if (snapshotter != null) {
             snapshotter.close();
         }
     }
 
+    /** Hands out the one snapshotter, opening it the first time. */
+    private final class Opener implements ServiceFactory<Snapshotter> {
+        @Override
+        public Snapshotter getService(Bundle bundle, ServiceRegistration<Snapshotter> registration) {
+            synchronized (OverlaySnapshotterPlugin.this) {
+                if (snapshotter == null && openFailure == null) {
+                    try {
+                        snapshotter = new OverlaySnapshotter(root);
+                    } catch (IOException e) {
+                        openFailure = "cannot open the snapshots under " + root + ": " + e.getMessage();
+                    }
+                }
+                return snapshotter;
+            }
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<Snapshotter> registration, Snapshotter service) {
+            // one snapshotter for every user, closed with the plugin
+        }
+    }
+
     /**
-     * OK while serving. Otherwise the host's state now when it still forbids overlay, or the
-     * reason found at activation when the host has changed since.
+     * OK while the host can serve and the snapshots opened (or were not needed yet). Otherwise the
+     * host's state now when it still forbids overlay, or the reason found at activation when the
+     * host has changed since.
      */
     @Override
-    public PluginStatus status() {
+    public synchronized PluginStatus status() {
+        if (openFailure != null) {
+            return PluginStatus.error(openFailure + " (restart the plugin to try again)");
+        }
         if (notServing == null) {
             return PluginStatus.OK;
         }

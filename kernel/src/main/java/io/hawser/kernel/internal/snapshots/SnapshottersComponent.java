@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.hawser.errors.HawserException;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Snapshotters;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -19,7 +21,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Follows the snapshotter services by their {@value Snapshotter#SNAPSHOTTER_PROPERTY} id. */
+/**
+ * Follows the snapshotter services by their {@value Snapshotter#SNAPSHOTTER_PROPERTY} id. It takes
+ * them by reference and gets a service only when it is first asked for, so a snapshotter's
+ * storage and database open on first use rather than with the daemon.
+ */
 @Component(configurationPid = SnapshottersComponent.PID)
 @Designate(ocd = SnapshottersComponent.Config.class)
 public final class SnapshottersComponent implements Snapshotters {
@@ -32,33 +38,43 @@ public final class SnapshottersComponent implements Snapshotters {
         String default_snapshotter() default "overlay";
     }
 
+    private final BundleContext context;
     private final String defaultId;
-    private final Map<String, Snapshotter> serving = new ConcurrentHashMap<>();
+    private final Map<String, ServiceReference<Snapshotter>> serving = new ConcurrentHashMap<>();
 
     @Activate
-    public SnapshottersComponent(Config config) {
+    public SnapshottersComponent(BundleContext context, Config config) {
+        this.context = context;
         this.defaultId = config.default_snapshotter();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(" + Snapshotter.SNAPSHOTTER_PROPERTY + "=*)")
-    void addSnapshotter(Snapshotter snapshotter, Map<String, Object> properties) {
-        serving.put(properties.get(Snapshotter.SNAPSHOTTER_PROPERTY).toString(), snapshotter);
+    void addSnapshotter(ServiceReference<Snapshotter> reference) {
+        serving.put(idOf(reference), reference);
     }
 
-    void removeSnapshotter(Snapshotter snapshotter, Map<String, Object> properties) {
-        serving.remove(properties.get(Snapshotter.SNAPSHOTTER_PROPERTY).toString(), snapshotter);
+    void removeSnapshotter(ServiceReference<Snapshotter> reference) {
+        if (serving.remove(idOf(reference), reference)) {
+            context.ungetService(reference);
+        }
+    }
+
+    private static String idOf(ServiceReference<Snapshotter> reference) {
+        return reference.getProperty(Snapshotter.SNAPSHOTTER_PROPERTY).toString();
     }
 
     @Override
     public Optional<Snapshotter> find(String id) {
-        return Optional.ofNullable(serving.get(id));
+        ServiceReference<Snapshotter> reference = serving.get(id);
+        // null when the snapshotter went away meanwhile, or could not open its storage
+        return reference == null ? Optional.empty() : Optional.ofNullable(context.getService(reference));
     }
 
     @Override
     public Snapshotter get(String id) throws HawserException {
         String wanted = id.isEmpty() ? defaultId : id;
-        Snapshotter snapshotter = serving.get(wanted);
+        Snapshotter snapshotter = find(wanted).orElse(null);
         if (snapshotter == null) {
             throw HawserException.notFound("snapshotter " + wanted + " (serving: " + (serving.isEmpty() ? "none" : String.join(", ", ids()))
                     + "; 'hawser plugins' says why one is missing)");
