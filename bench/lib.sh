@@ -3,8 +3,10 @@
 #
 # It gives: argument checks, preconditions (root, tools, a built distribution, containerd), a
 # private workspace removed on exit (sessions killed, mounts undone), daemons started in their
-# own sessions with bounded waits for their socket and their first served request, a fork-free
-# sleep, and statistics with sort and awk.
+# own sessions with bounded waits for their socket and their first served request, fresh
+# hawserd and containerd instances on temporary roots, a loopback docker-registry and the image
+# helpers of the itest test sources that fill it, a fork-free sleep, and statistics with sort
+# and awk.
 # shellcheck shell=bash
 
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd -P)
@@ -90,10 +92,14 @@ bench_cleanup() {
     exit "$status"
 }
 
+# the mount points at or below $1
+mounted_under() {
+    awk -v p="$1" '$5 == p || index($5, p "/") == 1 { print $5 }' /proc/self/mountinfo
+}
 # unmounts everything mounted at or below $1, deepest first
 unmount_under() {
     local prefix=$1 mounts m
-    mounts=$(awk -v p="$prefix" '$5 == p || index($5, p "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+    mounts=$(mounted_under "$prefix" | sort -r)
     [ -z "$mounts" ] && return 0
     while IFS= read -r m; do
         umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || echo "$BENCH: cannot unmount $m" >&2
@@ -218,6 +224,117 @@ state = "$dir/state"
 [ttrpc]
   address = "$sock.ttrpc"
 EOF
+}
+
+# ---- fresh daemons ---------------------------------------------------------------------
+# start_daemon KIND DIR TIMEOUT_S: starts a fresh hawserd (KIND hawser) or containerd (KIND
+# containerd, configured by containerd_config) on DIR/root and DIR/state and waits until it
+# serves a `version` request. Sets DAEMON_PID (= its session), DAEMON_SOCK, CLIENT (the client
+# command with its --address: bin/hawser, or ctr with -n bench) and BLOBS (its content store's
+# sha256 blob directory). Returns 1 with AWAIT_ERROR set when it does not come up in time.
+start_daemon() {
+    local kind=$1 dir=$2 timeout=$3 t0
+    local -a daemon
+    mkdir -p "$dir/root" "$dir/state"
+    case $kind in
+    hawser)
+        DAEMON_SOCK=$dir/state/hawser.sock
+        daemon=("$DIST/bin/hawserd" --root "$dir/root" --state "$dir/state")
+        CLIENT=("$DIST/bin/hawser" --address "$DAEMON_SOCK")
+        BLOBS=$dir/root/content/blobs/sha256
+        ;;
+    containerd)
+        DAEMON_SOCK=$dir/state/containerd.sock
+        containerd_config "$dir" "$DAEMON_SOCK"
+        daemon=("$CONTAINERD" --config "$dir/config.toml")
+        CLIENT=("$CTR" --address "$DAEMON_SOCK" -n bench)
+        BLOBS=$dir/root/io.containerd.content.v1.content/blobs/sha256
+        ;;
+    *) die "start_daemon: unknown daemon '$kind'" ;;
+    esac
+    t0=$(now_us)
+    start_session "$dir/daemon.log" "${daemon[@]}"
+    DAEMON_PID=$SESSION
+    await_socket "$DAEMON_PID" "$DAEMON_SOCK" "$t0" "$timeout" || return 1
+    await_served "$DAEMON_PID" "$t0" "$timeout" "$dir/probe.out" "${CLIENT[@]}" version
+}
+
+# stored_blob_bytes: the bytes under the started daemon's content blobs
+stored_blob_bytes() {
+    find "$BLOBS" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# cpu_ms PID: the user and system CPU time a live process has used so far, in milliseconds
+cpu_ms() {
+    awk -v tick="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / tick) }' "/proc/$1/stat"
+}
+
+# ---- a loopback registry and the image helpers -----------------------------------------
+# require_registry_tools: docker-registry, busybox (every generated image has it as its first
+# layer) and the itest test sources the helpers are in; sets REGISTRY
+require_registry_tools() {
+    require_tools curl ss
+    REGISTRY=$(command -v docker-registry) || die "docker-registry is not installed (apt-get install -y docker-registry)"
+    [ -r /bin/busybox ] || die "/bin/busybox is missing (apt-get install -y busybox-static)"
+    [ -x "$REPO/mvnw" ] && [ -d "$REPO/itest/src/test/java" ] || die "$REPO is not a Hawser source tree: the image helpers are in its itest test sources"
+}
+
+# image_helper_classpath CLASS: sets HELPER_CP, the class path that runs the image helper
+# io.hawser.itest.registry.CLASS, compiling the itest test sources (./mvnw -pl itest
+# test-compile) when it is missing or older than them. Maven runs on the JDK that runs hawserd.
+image_helper_classpath() {
+    local classes=$REPO/itest/target/test-classes helper
+    helper=$classes/io/hawser/itest/registry/$1.class
+    export JAVA_HOME
+    JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA")")")
+    if [ ! -e "$helper" ] || [ -n "$(find "$REPO/itest/src/test/java" -newer "$helper" -name '*.java' -print -quit)" ]; then
+        echo "$BENCH: compiling the itest test sources (./mvnw -q -pl itest test-compile)" >&2
+        maven -pl itest test-compile
+    fi
+    maven -pl itest dependency:build-classpath -Dmdep.outputFile="$WORK/classpath"
+    HELPER_CP=$classes:$(cat "$WORK/classpath")
+}
+maven() {
+    (cd "$REPO" && ./mvnw -q "$@") >"$WORK/maven.log" 2>&1 || {
+        tail -30 "$WORK/maven.log" >&2
+        die "./mvnw $* failed (output above)"
+    }
+}
+
+# a port nothing listens on, from a random start (a race with another program is possible but
+# shows as the registry failing to start, with its log)
+free_port() {
+    local port=$((20000 + RANDOM % 30000)) tries
+    for ((tries = 0; tries < 100; tries++, port++)); do
+        [ -z "$(ss -Hltn "sport = :$port")" ] && { echo "$port"; return 0; }
+    done
+    die "no free loopback port found near $port"
+}
+
+# start_registry TIMEOUT_S: docker-registry on a free 127.0.0.1 port with its storage under
+# WORK, waited for until it answers /v2/; sets HOST (127.0.0.1:PORT)
+start_registry() {
+    local timeout=$1 t0
+    HOST=127.0.0.1:$(free_port)
+    mkdir -p "$WORK/registry/storage"
+    cat >"$WORK/registry/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/registry/storage
+http:
+  addr: $HOST
+EOF
+    start_session "$WORK/registry/registry.log" "$REGISTRY" serve "$WORK/registry/config.yml"
+    t0=$(now_us)
+    await_served "$SESSION" "$t0" "$timeout" "$WORK/registry/probe.out" curl -fsS -o /dev/null "http://$HOST/v2/" || {
+        tail -20 "$WORK/registry/registry.log" >&2
+        die "docker-registry on $HOST: $AWAIT_ERROR"
+    }
 }
 
 # ---- statistics ------------------------------------------------------------------------

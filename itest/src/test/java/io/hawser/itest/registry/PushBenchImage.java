@@ -1,5 +1,6 @@
 package io.hawser.itest.registry;
 
+import java.io.IOException;
 import java.net.URI;
 
 /**
@@ -32,9 +33,16 @@ public final class PushBenchImage {
         for (int i = 0; i < randomLayers; i++) {
             builder.randomLayer(layerBytes, seed + i);
         }
-        TestImage image = builder.build();
+        System.out.println(push(registry, repository, tag, builder.build()));
+    }
+
+    /**
+     * Pushes an image to {@code registry} (host and port, plain HTTP) as {@code repository:tag};
+     * returns {@code MANIFEST_DIGEST LAYERS TOTAL_BYTES}, the line the bench scripts read.
+     */
+    static String push(String registry, String repository, String tag, TestImage image) throws IOException, InterruptedException {
         new RegistryApiClient(URI.create("http://" + registry), null).push(repository, tag, image);
         long total = image.manifest().size() + image.blobs().stream().mapToLong(Blob::size).sum();
-        System.out.println(image.manifest().digest() + " " + image.layers().size() + " " + total);
+        return image.manifest().digest() + " " + image.layers().size() + " " + total;
     }
 }
