@@ -91,11 +91,11 @@ public final class LibCryptoSha256 extends MessageDigest implements Cloneable {
      * @return {@code EVP_sha256()}, or 0 when the library, one of its functions or SHA-256 is missing
      */
     static long bind(String library) {
-        if (Native.POINTER_SIZE != Long.BYTES) {
-            LOG.log(Level.DEBUG, "SHA-256 hashed by the JDK: libcrypto is bound on 64-bit platforms only");
-            return 0;
-        }
         try {
+            if (Native.POINTER_SIZE != Long.BYTES) {
+                LOG.log(Level.DEBUG, "SHA-256 hashed by the JDK: libcrypto is bound on 64-bit platforms only");
+                return 0;
+            }
             NativeLibrary crypto = NativeLibrary.getInstance(library);
             Native.register(LibCryptoSha256.class, crypto);
             long sha256 = EVP_sha256();
