@@ -4,6 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import io.hawser.kernel.internal.digest.LibCryptoSha256;
+
 /**
  * The digest algorithms the store can verify. The OCI image specification registers
  * {@code sha256} and {@code sha512}; a digest in any other algorithm cannot be checked and is
@@ -49,8 +51,14 @@ public enum DigestAlgorithm {
         throw new IllegalArgumentException("unsupported digest algorithm '" + label + "' (supported: sha256, sha512)");
     }
 
-    /** A fresh hasher for this algorithm, for digesting a stream while it is written. */
+    /**
+     * A fresh hasher for this algorithm, for digesting a stream while it is written. SHA-256 is
+     * OpenSSL's where libcrypto loads: hawserd's C1-only JIT leaves the JDK's in plain Java.
+     */
     public MessageDigest newHasher() {
+        if (this == SHA256 && LibCryptoSha256.isAvailable()) {
+            return new LibCryptoSha256();
+        }
         try {
             return MessageDigest.getInstance(jcaName);
         } catch (NoSuchAlgorithmException e) {
