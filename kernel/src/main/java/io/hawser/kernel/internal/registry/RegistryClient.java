@@ -73,7 +73,7 @@ public final class RegistryClient implements AutoCloseable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
     /** How much of an error answer's body to read for the registry's explanation. */
     private static final int ERROR_BODY_LIMIT = 4096;
-    private static final int COPY_BUFFER_SIZE = 64 * 1024;
+    private static final int COPY_BUFFER_SIZE = 256 * 1024;
 
     /**
      * Tunables of the client.
