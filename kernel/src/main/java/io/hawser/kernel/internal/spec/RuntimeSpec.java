@@ -1,0 +1,167 @@
+package io.hawser.kernel.internal.spec;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The {@code config.json} of an OCI bundle, limited to the parts Hawser writes. Each record
+ * component carries the property name the OCI runtime specification gives it, so the JSON is what
+ * runc, crun and youki read. Optional parts are {@code null} and then left out of the JSON rather
+ * than written as {@code null}, because runtimes treat an explicit {@code null} differently from an
+ * absent property in places (an empty seccomp object, for example, is an error).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RuntimeSpec(
+        @JsonProperty("ociVersion") String ociVersion,
+        @JsonProperty("process") Process process,
+        @JsonProperty("root") Root root,
+        @JsonProperty("hostname") String hostname,
+        @JsonProperty("mounts") List<Mount> mounts,
+        @JsonProperty("linux") Linux linux) {
+
+    /** The version of the runtime specification this model follows. */
+    public static final String OCI_VERSION = "1.2.0";
+
+    // indented because operators read config.json when a container does not start
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The JSON text of {@code config.json}. */
+    public byte[] toJson() {
+        try {
+            return MAPPER.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            // every component is a record, list, string or number, so this is a programming error
+            throw new IllegalStateException("runtime spec cannot be written as JSON", e);
+        }
+    }
+
+    /** The container's init process. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Process(
+            @JsonProperty("terminal") boolean terminal,
+            @JsonProperty("user") User user,
+            @JsonProperty("args") List<String> args,
+            @JsonProperty("env") List<String> env,
+            @JsonProperty("cwd") String cwd,
+            @JsonProperty("capabilities") Capabilities capabilities,
+            @JsonProperty("rlimits") List<Rlimit> rlimits,
+            @JsonProperty("noNewPrivileges") boolean noNewPrivileges,
+            @JsonProperty("oomScoreAdj") Integer oomScoreAdj) {}
+
+    /** Who the process runs as; {@code umask} is {@code null} to keep the runtime's default. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record User(
+            @JsonProperty("uid") long uid,
+            @JsonProperty("gid") long gid,
+            @JsonProperty("umask") Integer umask,
+            @JsonProperty("additionalGids") List<Long> additionalGids) {}
+
+    /**
+     * The capability sets, by {@code CAP_} names. Inheritable and ambient are {@code null} unless
+     * asked for: a non-empty inheritable set lets a program regain capabilities through file
+     * capabilities across exec, which is why containerd stopped setting it (CVE-2022-24769).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Capabilities(
+            @JsonProperty("bounding") List<String> bounding,
+            @JsonProperty("effective") List<String> effective,
+            @JsonProperty("permitted") List<String> permitted,
+            @JsonProperty("inheritable") List<String> inheritable,
+            @JsonProperty("ambient") List<String> ambient) {}
+
+    /** A resource limit, {@code type} as {@code RLIMIT_NOFILE}. */
+    public record Rlimit(@JsonProperty("type") String type, @JsonProperty("hard") long hard, @JsonProperty("soft") long soft) {}
+
+    /** The root filesystem, {@code path} relative to the bundle directory. */
+    public record Root(@JsonProperty("path") String path, @JsonProperty("readonly") boolean readonly) {}
+
+    /** A filesystem mounted in the container in the order listed. */
+    public record Mount(
+            @JsonProperty("destination") String destination,
+            @JsonProperty("type") String type,
+            @JsonProperty("source") String source,
+            @JsonProperty("options") List<String> options) {}
+
+    /** The Linux-specific part. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Linux(
+            @JsonProperty("namespaces") List<Namespace> namespaces,
+            @JsonProperty("uidMappings") List<IdMapping> uidMappings,
+            @JsonProperty("gidMappings") List<IdMapping> gidMappings,
+            @JsonProperty("resources") Resources resources,
+            @JsonProperty("cgroupsPath") String cgroupsPath,
+            @JsonProperty("maskedPaths") List<String> maskedPaths,
+            @JsonProperty("readonlyPaths") List<String> readonlyPaths,
+            @JsonProperty("devices") List<Device> devices,
+            @JsonProperty("seccomp") Seccomp seccomp) {}
+
+    /** A namespace to create, or to join when {@code path} names one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Namespace(@JsonProperty("type") String type, @JsonProperty("path") String path) {}
+
+    /** A range of ids in a user namespace and the host ids it maps to. */
+    public record IdMapping(
+            @JsonProperty("containerID") long containerId,
+            @JsonProperty("hostID") long hostId,
+            @JsonProperty("size") long size) {}
+
+    /** Cgroup settings; a {@code null} part leaves that controller as the runtime sets it up. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Resources(
+            @JsonProperty("devices") List<DeviceRule> devices,
+            @JsonProperty("memory") Memory memory,
+            @JsonProperty("cpu") Cpu cpu,
+            @JsonProperty("pids") Pids pids) {}
+
+    /**
+     * A device cgroup rule; {@code null} type, major or minor match every device. The runtime adds
+     * rules for the devices it always creates (null, zero, tty, …) after these.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeviceRule(
+            @JsonProperty("allow") boolean allow,
+            @JsonProperty("type") String type,
+            @JsonProperty("major") Long major,
+            @JsonProperty("minor") Long minor,
+            @JsonProperty("access") String access) {}
+
+    /** The memory controller; {@code limit} in bytes. */
+    public record Memory(@JsonProperty("limit") long limit) {}
+
+    /** The CPU controller; a {@code null} field is not set. Quota and period are microseconds. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cpu(@JsonProperty("shares") Long shares, @JsonProperty("quota") Long quota, @JsonProperty("period") Long period) {}
+
+    /** The pids controller: the most tasks at once. */
+    public record Pids(@JsonProperty("limit") long limit) {}
+
+    /** A device node the runtime creates in the container's {@code /dev}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Device(
+            @JsonProperty("path") String path,
+            @JsonProperty("type") String type,
+            @JsonProperty("major") long major,
+            @JsonProperty("minor") long minor,
+            @JsonProperty("fileMode") Integer fileMode,
+            @JsonProperty("uid") Long uid,
+            @JsonProperty("gid") Long gid) {}
+
+    /**
+     * A seccomp filter: the action for system calls no rule names, the architectures the filter
+     * covers ({@code SCMP_ARCH_X86_64}) and the rules. Hawser ships no profile yet; a caller that
+     * has one passes it through the request.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Seccomp(
+            @JsonProperty("defaultAction") String defaultAction,
+            @JsonProperty("architectures") List<String> architectures,
+            @JsonProperty("syscalls") List<SyscallRule> syscalls) {}
+
+    /** The action for the system calls named. */
+    public record SyscallRule(@JsonProperty("names") List<String> names, @JsonProperty("action") String action) {}
+}
