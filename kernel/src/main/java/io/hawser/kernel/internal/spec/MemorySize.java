@@ -10,7 +10,7 @@ import io.hawser.errors.HawserException;
 /**
  * Parses memory sizes as {@code --memory} takes them: a number of bytes, or a number with a
  * binary unit {@code b}, {@code k}, {@code m}, {@code g}, {@code t} (also {@code kb}, {@code mb},
- * …, any case), as docker and nerdctl do. A fraction is allowed with a unit ({@code 1.5g}) and
+ * …, any case), as docker and nerdctl do. A fraction needs a unit ({@code 1.5g}, not {@code 1.5}) and is
  * rounded down to whole bytes.
  */
 public final class MemorySize {
@@ -27,8 +27,8 @@ public final class MemorySize {
      */
     public static long parseBytes(String value) throws HawserException {
         Matcher matcher = value == null ? null : SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
-        if (matcher == null || !matcher.matches()) {
-            throw HawserException.invalidArgument("invalid memory size '" + value + "': use bytes or a number with k, m, g or t");
+        if (matcher == null || !matcher.matches() || (matcher.group(2).isEmpty() && matcher.group(1).contains("."))) {
+            throw HawserException.invalidArgument("invalid memory size '" + value + "': use whole bytes or a number with k, m, g or t");
         }
         int shift = switch (matcher.group(2)) {
             case "k" -> 10;
