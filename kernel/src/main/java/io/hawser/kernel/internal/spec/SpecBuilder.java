@@ -65,7 +65,6 @@ public final class SpecBuilder {
     // RFC 1123 host names, within the kernel's 64 bytes for the UTS name
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,63})");
     private static final int MAX_HOSTNAME = 64;
-    private static final Pattern ENV_KEY = Pattern.compile("[^=\\x00]+");
 
     private final String containerId;
     private final ImageConfig image;
@@ -291,7 +290,8 @@ public final class SpecBuilder {
 
     private static String key(String entry, String where) throws HawserException {
         int equals = entry.indexOf('=');
-        if (equals <= 0 || !ENV_KEY.matcher(entry.substring(0, equals)).matches()) {
+        // execve takes NUL-terminated strings, so a NUL would silently cut the entry short
+        if (equals <= 0 || entry.indexOf('\0') >= 0) {
             throw HawserException.invalidArgument(where + " entry '" + entry + "' must be KEY=VALUE");
         }
         return entry.substring(0, equals);
