@@ -61,8 +61,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>The sync pipe: conmon reports the result of {@code runc create} on the file descriptor named
  * by the environment variable {@code _OCI_SYNCPIPE}. It cannot be stdout, which conmon replaces
  * with {@code /dev/null}, and Java passes a child no descriptors but 0–2, so conmon is started
- * through {@code sh -c 'exec "$0" "$@" 3>&1'}: descriptor 3 is the stdout pipe, which survives the
- * replacement. conmon keeps it open until the container exits, so only the first line is read.
+ * through {@code sh -c '{ "$0" "$@" 3>&1 || echo … >&2; } | head -n 1'}: descriptor 3 is a pipe
+ * that survives the replacement, and {@code head} copies its first line (the only one read) to the
+ * JVM's stdout pipe. The shell in between is needed, not just {@code exec} of conmon: the process
+ * Java started must not exit before the line is in the JVM's pipe. Without {@code --sync} conmon's
+ * parent exits right after forking, before {@code runc create} has run, and when a child exits the
+ * JDK's process reaper drains what is in its stdout pipe <em>at that moment</em> and closes the
+ * pipe ({@code ProcessImpl.ProcessPipeInputStream.processExited}); a line the detached monitor
+ * writes later is lost and the reader sees end of file. The JVM's first launch always lost that
+ * race (its reader thread starts slowly), later ones usually won it. The shell now exits only after
+ * {@code head} has copied the line (or seen end of file), so the reaper keeps the line.
+ * conmon's own exit status is lost in the pipeline (no {@code pipefail} in dash), so a failing
+ * conmon says so on stderr.
  * A command missing from the image arrives there as runc's
  * {@code exec: "CMD": executable file not found in $PATH}; runc has then already removed the
  * container, and conmon exits without an exit file.
@@ -158,7 +168,9 @@ public final class ConmonLauncher {
 
     private List<String> command(ConmonLaunch launch) {
         Path state = launch.stateDir();
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$0\" \"$@\" 3>&1",
+        // not exec: see the class comment, the JVM must read the sync line from a child that lives until it is written
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "{ \"$0\" \"$@\" 3>&1 || echo \"conmon exited with status $?\" >&2; } | head -n 1",
                 conmon.toString(),
                 "--api-version", "1",
                 "--cid", launch.id(), "--cuuid", launch.id(), "--name", launch.id(),
@@ -184,13 +196,16 @@ public final class ConmonLauncher {
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .orElse(null);
         } catch (TimeoutException e) {
+            // the shell and head still wait on the sync pipe
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
             throw new IOException("conmon did not report creating container " + launch.id() + " within " + timeout);
         } catch (ExecutionException e) {
             throw new IOException("reading conmon's sync pipe for container " + launch.id() + " failed", e.getCause());
         }
         if (report == null) {
-            int status = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
-            throw new IOException("conmon exited with status " + status + " without creating container " + launch.id()
+            process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            throw new IOException("conmon exited without reporting on container " + launch.id()
                     + ": " + Files.readString(launch.stateDir().resolve(CONMON_STDERR)).strip());
         }
         JsonNode message = JSON.readTree(report);
