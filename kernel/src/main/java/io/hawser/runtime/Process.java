@@ -47,6 +47,15 @@ public interface Process {
      */
     void resizePty(int columns, int rows) throws IOException;
 
+    /**
+     * Connects to the process's live streams through its shim, for {@code attach}, an interactive
+     * {@code run} or {@code exec}. The process must have been created with {@link IOConfig.Log}.
+     *
+     * @throws HawserException {@code FAILED_PRECONDITION} when the process has ended or its streams
+     *                         go elsewhere
+     */
+    Attachment attach() throws IOException;
+
     /** Closes the process's standard input, so a process reading it sees end of file. */
     void closeIO() throws IOException;
 

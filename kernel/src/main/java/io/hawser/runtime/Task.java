@@ -76,6 +76,14 @@ public interface Task extends Process {
      */
     void update(Resources resources) throws IOException;
 
+    /**
+     * Has the shim close and reopen the init process's log file, after the file was rotated by
+     * renaming it, so output goes to a fresh file at the same path (CRI's {@code ReopenContainerLog}).
+     *
+     * @throws HawserException {@code FAILED_PRECONDITION} when the task is not running or logs nowhere
+     */
+    void reopenLog() throws IOException;
+
     /** Measures the task's resource use now. */
     Stats stats() throws IOException;
 
