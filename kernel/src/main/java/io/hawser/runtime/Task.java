@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import io.hawser.errors.HawserException;
 import org.osgi.annotation.versioning.ProviderType;
@@ -83,6 +84,13 @@ public interface Task extends Process {
      * @throws HawserException {@code FAILED_PRECONDITION} when the task is not running or logs nowhere
      */
     void reopenLog() throws IOException;
+
+    /**
+     * Completes when the kernel's out-of-memory killer first kills a process of the task, whether
+     * or not that ends the task; never completes if it does not happen. After a daemon restart it
+     * completes at once for a task that was OOM-killed meanwhile.
+     */
+    CompletionStage<Void> oom();
 
     /** Measures the task's resource use now. */
     Stats stats() throws IOException;
