@@ -94,12 +94,12 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
         return bundle;
     }
 
-    /** The ids that have a bundle directory. */
-    List<String> bundleIds() throws IOException {
-        if (!Files.isDirectory(bundles())) {
+    /** The names in a directory, none when it does not exist. */
+    static List<String> entries(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
             return List.of();
         }
-        try (Stream<Path> entries = Files.list(bundles())) {
+        try (Stream<Path> entries = Files.list(directory)) {
             return entries.map(path -> path.getFileName().toString()).sorted().toList();
         }
     }

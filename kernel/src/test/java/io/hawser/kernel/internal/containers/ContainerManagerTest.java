@@ -215,6 +215,8 @@ class ContainerManagerTest extends StoreTestBase {
                 Arguments.of("bad id", bad(b -> b.id("../up")), ErrorCode.INVALID_ARGUMENT, "container id '../up'"),
                 Arguments.of("bad stop signal", (Function<ContainerConfig.Builder, ContainerConfig>) b -> ContainerConfig.of("bad-stop-signal").build(),
                         ErrorCode.INVALID_ARGUMENT, "StopSignal 'SIGNOPE'"),
+                Arguments.of("relative log path", bad(b -> b.logPath(Path.of("logs/x.log"))), ErrorCode.INVALID_ARGUMENT,
+                        "log path 'logs/x.log' must be absolute"),
                 Arguments.of("duplicate name", bad(b -> b.name("taken")), ErrorCode.ALREADY_EXISTS, "container name taken"),
                 Arguments.of("duplicate id", bad(b -> b.id("takenid")), ErrorCode.ALREADY_EXISTS, "container takenid"));
     }
@@ -493,12 +495,26 @@ class ContainerManagerTest extends StoreTestBase {
         Container container = manager.create(busybox().build());
         manager.createTask(container.id());
         Path stale = Files.createDirectories(state.resolve("bundles/deadbeef/rootfs"));
+        Path staleFiles = Files.createDirectories(root.resolve("containers/deadbeef"));
         Path scratch = Files.createDirectories(state.resolve("create/cafe"));
         restart();
         assertFalse(Files.exists(stale.getParent()));
+        assertFalse(Files.exists(staleFiles));
+        assertTrue(Files.exists(root.resolve("containers").resolve(container.id()).resolve("hosts")));
         assertFalse(Files.exists(scratch));
         assertTrue(mounter.detached.contains(state.resolve("create")));
         assertTrue(Files.exists(state.resolve("bundles").resolve(container.id()).resolve("config.json")));
+    }
+
+    @Test
+    void snapshotsOfCreationsThatDidNotFinishGoOnTheSnapshottersFirstUse() throws IOException {
+        Container kept = manager.create(busybox().build());
+        overlay.prepare("container-abandoned", "", Map.of(ContainerManager.CONTAINER_LABEL, "abandoned"));
+        overlay.prepare("unrelated", "", Map.of());
+        restart();
+        assertEquals(List.of("container-abandoned", kept.snapshotKey(), "unrelated").stream().sorted().toList(), overlay.active());
+        Container created = manager.create(busybox().build());
+        assertEquals(List.of(kept.snapshotKey(), created.snapshotKey(), "unrelated").stream().sorted().toList(), overlay.active());
     }
 
     @Test
