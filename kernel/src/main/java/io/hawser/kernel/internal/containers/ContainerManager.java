@@ -467,8 +467,13 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             return existing;
         }
         task.waitFor().whenCompleteAsync((status, failure) -> {
-            if (failure == null && isCurrent(managed)) {
-                announceExit(container, managed.knownPid(), status);
+            if (failure == null) {
+                // after the start event, when the process ended as it started
+                managed.afterTransition(() -> {
+                    if (isCurrent(managed)) {
+                        announceExit(container, managed.knownPid(), status);
+                    }
+                });
             }
         }, announcers);
         task.oom().thenRunAsync(() -> {
@@ -493,8 +498,12 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         }
     }
 
-    /** Publishes the exit of a container's current task unless it was published before. */
-    private void announceExit(Container container, long pid, ExitStatus status) {
+    /**
+     * Publishes the exit of a container's current task unless it was published before. Claiming
+     * and publishing happen under one monitor, so whoever finds the exit claimed knows its event
+     * is already on its way and can publish what follows it.
+     */
+    private synchronized void announceExit(Container container, long pid, ExitStatus status) {
         try {
             if (records.claimExitAnnouncement(container.id())) {
                 Map<String, Object> properties = taskProperties(container, pid);

@@ -363,6 +363,19 @@ class ContainerManagerTest extends StoreTestBase {
     }
 
     @Test
+    void anExitAsQuickAsTheStartIsAnnouncedAfterIt() throws IOException {
+        runc.exitOnStart = true;
+        for (int i = 0; i < 20; i++) {
+            Container container = manager.create(busybox().build());
+            manager.createTask(container.id()).start();
+            await(Topics.TASK_EXIT, event -> container.id().equals(event.properties().get(EventProperties.ID)));
+            List<String> order = events.stream().filter(event -> container.id().equals(event.properties().get(EventProperties.ID)))
+                    .map(Posted::topic).toList();
+            assertEquals(List.of(Topics.CONTAINER_CREATE, Topics.TASK_CREATE, Topics.TASK_START, Topics.TASK_EXIT), order);
+        }
+    }
+
+    @Test
     void deleteTaskRefusesARunningTaskThenRemovesTheBundle() throws IOException {
         Container container = manager.create(busybox().build());
         Task task = manager.createTask(container.id());

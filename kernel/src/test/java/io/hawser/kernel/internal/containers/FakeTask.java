@@ -63,6 +63,9 @@ final class FakeTask extends FakeProcess implements Task {
             throw HawserException.failedPrecondition("task " + id() + " is " + status);
         }
         status = TaskState.Status.RUNNING;
+        if (runtime.exitOnStart) {
+            exit(0);
+        }
     }
 
     @Override
