@@ -28,6 +28,7 @@ import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
 import io.hawser.events.EventProperties;
 import io.hawser.events.Topics;
+import io.hawser.host.MountTable;
 import io.hawser.kernel.internal.StoreTestBase;
 import io.hawser.kernel.internal.spec.Capability;
 import io.hawser.kernel.internal.spec.HostFacts;
@@ -38,6 +39,7 @@ import io.hawser.runtime.Process;
 import io.hawser.runtime.Signals;
 import io.hawser.runtime.Task;
 import io.hawser.runtime.TaskState;
+import io.hawser.snapshots.Mounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The container service on a real metadata database, with a fake runtime, a copying snapshotter
- * and a mounter that copies, so every step and every rollback can be checked without privileges.
+ * and a mounter that copies, so every step and every rollback can be checked without privileges;
+ * {@link RealMountsContainerManagerTest} runs it all again with real mounts.
  */
 class ContainerManagerTest extends StoreTestBase {
 
@@ -65,7 +68,7 @@ class ContainerManagerTest extends StoreTestBase {
     Path snapshotRoot;
 
     private final FakeRuntime runc = new FakeRuntime();
-    private final FakeMounter mounter = new FakeMounter();
+    private RecordingMounter mounter;
     private final List<Posted> events = new CopyOnWriteArrayList<>();
     private CopySnapshotter overlay;
     private FakeImages images;
@@ -75,6 +78,7 @@ class ContainerManagerTest extends StoreTestBase {
     @Override
     protected void openStores() throws IOException {
         if (overlay == null) {
+            mounter = new RecordingMounter(baseMounter());
             overlay = new CopySnapshotter(snapshotRoot);
             images = new FakeImages(Map.of("overlay", overlay));
             images.add(BUSYBOX, """
@@ -97,9 +101,23 @@ class ContainerManagerTest extends StoreTestBase {
         manager.reconcile("runc", runc);
     }
 
+    /** What actually mounts: a copying fake here, the kernel's own in {@link RealMountsContainerManagerTest}. */
+    protected Mounter baseMounter() {
+        return new FakeMounter();
+    }
+
     @AfterEach
-    void closeManager() {
+    void closeManager() throws IOException {
         manager.close();
+        assertNothingMounted();
+    }
+
+    /** Nothing the service mounted stays mounted, by its own account and by the kernel's mount table. */
+    private void assertNothingMounted() throws IOException {
+        assertTrue(mounter.mounted.isEmpty(), "left mounted: " + mounter.mounted);
+        List<Path> points = MountTable.current().mounts().stream().map(MountTable.Mount::mountPoint)
+                .filter(point -> point.startsWith(root) || point.startsWith(state) || point.startsWith(snapshotRoot)).toList();
+        assertEquals(List.of(), points);
     }
 
     private ContainerConfig.Builder busybox() {
@@ -145,7 +163,7 @@ class ContainerManagerTest extends StoreTestBase {
         assertEquals(List.of(container.snapshotKey()), overlay.active());
         assertEquals(FakeImages.chain(images.find(BUSYBOX)), overlay.stat(container.snapshotKey()).parent());
         assertEquals(container.id(), overlay.stat(container.snapshotKey()).labels().get(ContainerManager.CONTAINER_LABEL));
-        assertTrue(mounter.mounted.isEmpty(), "nothing stays mounted: " + mounter.mounted);
+        assertNothingMounted();
         assertEmpty(state.resolve("create"));
 
         Posted created = single(Topics.CONTAINER_CREATE);
@@ -278,7 +296,7 @@ class ContainerManagerTest extends StoreTestBase {
         } catch (java.nio.file.NoSuchFileException e) {
             assertEquals(List.of(), ids);
         }
-        assertTrue(mounter.mounted.isEmpty(), "left mounted: " + mounter.mounted);
+        assertNothingMounted();
         assertEmpty(state.resolve("create"));
         assertTrue(events.stream().noneMatch(event -> event.topic().equals(Topics.CONTAINER_CREATE)), events.toString());
     }
