@@ -110,6 +110,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
      */
     private final Executor announcers = Thread.ofVirtual().name("container-events")::start;
     private volatile boolean closed;
+    private final Object announcing = new Object();
 
     /**
      * @param defaultRuntime the runtime handler of requests that name none
@@ -220,6 +221,9 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         if (config.pidsLimit() != null && config.pidsLimit() <= 0) {
             throw HawserException.invalidArgument("pids limit " + config.pidsLimit() + " must be positive");
         }
+        if (config.logPath() != null && !config.logPath().isAbsolute()) {
+            throw HawserException.invalidArgument("log path '" + config.logPath() + "' must be absolute");
+        }
         Image image = images.find(config.image());
         if (records.get(id).isPresent()) {
             throw HawserException.alreadyExists("container " + id);
@@ -234,9 +238,6 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         labels.putAll(config.labels());
         String parent = images.unpack(image, snapshotterId);
         String hostname = config.hostname() != null ? config.hostname() : defaultHostname(id);
-        if (config.logPath() != null && !config.logPath().isAbsolute()) {
-            throw HawserException.invalidArgument("log path '" + config.logPath() + "' must be absolute");
-        }
         Path logPath = config.logPath() != null ? config.logPath() : files.defaultLog(id);
         String key = SNAPSHOT_PREFIX + id;
 
@@ -500,18 +501,20 @@ public class ContainerManager implements ContainerService, AutoCloseable {
 
     /**
      * Publishes the exit of a container's current task unless it was published before. Claiming
-     * and publishing happen under one monitor, so whoever finds the exit claimed knows its event
+     * and publishing happen under one lock, so whoever finds the exit claimed knows its event
      * is already on its way and can publish what follows it.
      */
-    private synchronized void announceExit(Container container, long pid, ExitStatus status) {
-        try {
-            if (records.claimExitAnnouncement(container.id())) {
-                Map<String, Object> properties = taskProperties(container, pid);
-                exitProperties(properties, status);
-                events.post(Topics.TASK_EXIT, properties);
+    private void announceExit(Container container, long pid, ExitStatus status) {
+        synchronized (announcing) {
+            try {
+                if (records.claimExitAnnouncement(container.id())) {
+                    Map<String, Object> properties = taskProperties(container, pid);
+                    exitProperties(properties, status);
+                    events.post(Topics.TASK_EXIT, properties);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not record the exit of container " + container.id() + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "could not record the exit of container " + container.id() + ": " + e.getMessage(), e);
         }
     }
 
