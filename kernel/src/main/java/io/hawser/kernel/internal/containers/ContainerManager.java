@@ -183,14 +183,18 @@ public class ContainerManager implements ContainerService, AutoCloseable {
      */
     public void reconcile(String handler, Runtime runtime) throws IOException {
         for (Task task : runtime.tasks()) {
-            Optional<Container> container = records.get(task.id());
-            if (container.isPresent()) {
-                if (container.get().runtime().equals(handler)) {
-                    watch(container.get(), task);
+            // under the container's lock, so a removal in progress is not taken for an orphan
+            locked(task.id(), () -> {
+                Optional<Container> container = records.get(task.id());
+                if (container.isPresent()) {
+                    if (container.get().runtime().equals(handler)) {
+                        watch(container.get(), task);
+                    }
+                } else if (!records.owns(task.id())) {
+                    removeOrphan(handler, task);
                 }
-            } else if (!records.owns(task.id())) {
-                removeOrphan(handler, task);
-            }
+                return null;
+            });
         }
     }
 
@@ -319,7 +323,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             // a bundle left by a task creation a crash interrupted holds nothing of value
             ContainerFiles.removeTree(mounter, files.bundle(containerId));
             Files.createDirectories(container.logPath().getParent());
-            records.resetExitAnnouncement(containerId);
+            records.resetAnnouncements(containerId);
             Path bundle = files.writeBundle(containerId, container.spec());
             Task task;
             try {
@@ -479,7 +483,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         }, announcers);
         task.oom().thenRunAsync(() -> {
             if (isCurrent(managed)) {
-                events.post(Topics.TASK_OOM, taskProperties(container, 0));
+                announce(container, ContainerRecords.Announcement.OOM, Topics.TASK_OOM, taskProperties(container, managed.knownPid()));
             }
         }, announcers);
         return managed;
@@ -499,21 +503,27 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         }
     }
 
-    /**
-     * Publishes the exit of a container's current task unless it was published before. Claiming
-     * and publishing happen under one lock, so whoever finds the exit claimed knows its event
-     * is already on its way and can publish what follows it.
-     */
+    /** Publishes the exit of a container's current task unless it was published before. */
     private void announceExit(Container container, long pid, ExitStatus status) {
+        Map<String, Object> properties = taskProperties(container, pid);
+        exitProperties(properties, status);
+        announce(container, ContainerRecords.Announcement.EXIT, Topics.TASK_EXIT, properties);
+    }
+
+    /**
+     * Publishes what happened to a container's current task unless it was published before.
+     * Claiming and publishing happen under one lock, so whoever finds it claimed knows its event is
+     * already on its way and can publish what follows it.
+     */
+    private void announce(Container container, ContainerRecords.Announcement announcement, String topic,
+            Map<String, Object> properties) {
         synchronized (announcing) {
             try {
-                if (records.claimExitAnnouncement(container.id())) {
-                    Map<String, Object> properties = taskProperties(container, pid);
-                    exitProperties(properties, status);
-                    events.post(Topics.TASK_EXIT, properties);
+                if (records.claim(container.id(), announcement)) {
+                    events.post(topic, properties);
                 }
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "could not record the exit of container " + container.id() + ": " + e.getMessage(), e);
+                LOG.log(System.Logger.Level.ERROR, "could not record " + topic + " of container " + container.id() + ": " + e.getMessage(), e);
             }
         }
     }

@@ -502,6 +502,26 @@ class ContainerManagerTest extends StoreTestBase {
     }
 
     @Test
+    void anOomKillSeenAgainAfterARestartIsAnnouncedOncePerTask() throws IOException {
+        Container container = manager.create(busybox().build());
+        manager.createTask(container.id()).start();
+        manager.close();
+        runc.tasks.get(container.id()).oomKilled.complete(null);
+        restart();
+        await(Topics.TASK_OOM, event -> true);
+        restart();
+        runc.tasks.get(container.id()).exit(ExitStatus.killed(9, Instant.EPOCH, true));
+        await(Topics.TASK_EXIT, event -> true);
+        assertEquals(1, topics().stream().filter(Topics.TASK_OOM::equals).count(), events.toString());
+
+        // the next task of the container may be killed again, and that is announced
+        manager.deleteTask(container.id());
+        manager.createTask(container.id()).start();
+        runc.tasks.get(container.id()).oomKilled.complete(null);
+        await(Topics.TASK_OOM, event -> events.stream().filter(e -> e.topic().equals(Topics.TASK_OOM)).count() == 2);
+    }
+
+    @Test
     void tasksOfNoRecordedContainerOrSandboxAreKilledAndDeleted() throws IOException {
         Container kept = manager.create(busybox().build());
         manager.createTask(kept.id()).start();
