@@ -132,11 +132,11 @@ public final class RegistryClient implements AutoCloseable {
 
     /**
      * Starts making, on a background thread, what the first request to a host without TLS
-     * settings of its own needs: the HTTP client, whose first build loads the JDK's HTTP and TLS
-     * code and reads its CA certificates, and a hasher for verifying digests (libcrypto's, loaded
-     * through JNA). In a daemon that has just started its image service that is some 150 to 250 ms
-     * of class loading, which this overlaps with the rest of the first pull's start (the
-     * database's first writes, the JSON parser's classes) on another core. Requests wait for it.
+     * settings of its own needs: the HTTP client, whose first build loads the JDK's HTTP code, and
+     * a hasher for verifying digests (libcrypto's, loaded through JNA). In a daemon that has just
+     * started its image service that is some 100 to 200 ms of class loading, which this overlaps
+     * with the rest of the first pull's start (the database's first writes, the JSON parser's
+     * classes) on another core. Requests wait for it.
      */
     public void prepare() {
         clientFor(new TlsProfile(false, List.of())).whenComplete((client, failure) -> DigestAlgorithm.SHA256.newHasher());
@@ -584,13 +584,17 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     private HttpClient build(TlsProfile profile) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (!profile.skipVerify() && profile.caFiles().isEmpty()) {
+            // the JDK's own authorities: nothing to check now, so TLS is set up when a host needs it
+            return builder.sslContext(TlsContexts.systemDeferred()).sslParameters(TlsContexts.clientParameters()).build();
+        }
         try {
-            return HttpClient.newBuilder()
-                    .executor(executor)
-                    .connectTimeout(settings.connectTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .sslContext(TlsContexts.create(profile.skipVerify(), profile.caFiles()))
-                    .build();
+            // configured CA files are read now, so a bad one fails the request that needs it, naming the file
+            return builder.sslContext(TlsContexts.create(profile.skipVerify(), profile.caFiles())).build();
         } catch (HawserException e) {
             throw new CompletionException(e);
         }
