@@ -225,15 +225,14 @@ public abstract class RuntimeConformance {
     @Test
     void execReportsItsExitCodeAndOutput() throws Exception {
         Task task = run(TaskSpec.of("sleep", "60"));
-        Process exec = task.exec(new ExecRequest("probe", processSpec(false, "sh", "-c", "echo out; echo err >&2; exit 5"),
-                new IOConfig.Log(temp.resolve("probe.log"), false, false, false)));
+        Process exec = exec(task, "probe", new IOConfig.Log(temp.resolve("probe.log"), false, false, false),
+                "sh", "-c", "echo out; echo err >&2; exit 5");
         Output output = readAll(exec.attach());
         assertEquals(5, await(exec.waitFor()).code());
         assertEquals("out\n", output.stdout());
         assertEquals("err\n", output.stderr());
         assertEquals(exec.id(), task.process("probe").orElseThrow().id());
-        assertCode(ErrorCode.ALREADY_EXISTS, () -> task.exec(new ExecRequest("probe", processSpec(false, "true"),
-                new IOConfig.Discard())));
+        assertCode(ErrorCode.ALREADY_EXISTS, () -> exec(task, "probe", new IOConfig.Discard(), "true"));
         assertEquals(5, exec.delete().code());
         assertEquals(Optional.empty(), task.process("probe"));
         stop(task);
@@ -242,7 +241,7 @@ public abstract class RuntimeConformance {
     @Test
     void execWithDiscardedOutputRuns() throws Exception {
         Task task = run(TaskSpec.of("sleep", "60"));
-        Process exec = task.exec(new ExecRequest("quiet", processSpec(false, "sh", "-c", "exit 4"), new IOConfig.Discard()));
+        Process exec = exec(task, "quiet", new IOConfig.Discard(), "sh", "-c", "exit 4");
         assertEquals(4, await(exec.waitFor()).code());
         assertCode(ErrorCode.FAILED_PRECONDITION, exec::attach);
         exec.delete();
@@ -252,8 +251,8 @@ public abstract class RuntimeConformance {
     @Test
     void execOfAMissingCommandNamesIt() throws Exception {
         Task task = run(TaskSpec.of("sleep", "60"));
-        IOException error = assertThrows(IOException.class, () -> task.exec(new ExecRequest("missing",
-                processSpec(false, "no-such-tool"), new IOConfig.Discard())));
+        IOException error = assertThrows(IOException.class,
+                () -> exec(task, "missing", new IOConfig.Discard(), "no-such-tool"));
         assertTrue(error.getMessage().contains("no-such-tool"), error.getMessage());
         assertEquals(Optional.empty(), task.process("missing"));
         assertEquals(Status.RUNNING, task.state().status(), "the task runs on");
@@ -264,16 +263,15 @@ public abstract class RuntimeConformance {
     void execIntoAStoppedTaskIsAFailedPrecondition() throws Exception {
         Task task = run(TaskSpec.of("true"));
         await(task.waitFor());
-        assertCode(ErrorCode.FAILED_PRECONDITION, () -> task.exec(new ExecRequest("late", processSpec(false, "true"),
-                new IOConfig.Discard())));
+        assertCode(ErrorCode.FAILED_PRECONDITION, () -> exec(task, "late", new IOConfig.Discard(), "true"));
         task.delete();
     }
 
     @Test
     void execWithATerminalAndInput() throws Exception {
         Task task = run(TaskSpec.of("sleep", "60"));
-        Process exec = task.exec(new ExecRequest("shell", processSpec(true, "sh", "-c", "read line; echo got $line; tty"),
-                new IOConfig.Log(temp.resolve("shell.log"), true, true, true)));
+        Process exec = exec(task, "shell", new IOConfig.Log(temp.resolve("shell.log"), true, true, true),
+                "sh", "-c", "read line; echo got $line; tty");
         try (Attachment attachment = exec.attach()) {
             attachment.write("hi\n".getBytes(StandardCharsets.UTF_8), 0, 3);
             Output output = readUntil(attachment, out -> out.stdout().contains("/dev/pts/"));
@@ -432,8 +430,8 @@ public abstract class RuntimeConformance {
         Task again = runtime.task(running.id()).orElseThrow();
         assertEquals(Status.RUNNING, again.state().status());
         assertEquals(pid, again.pid());
-        Process exec = again.exec(new ExecRequest("after", processSpec(false, "echo", "still here"),
-                new IOConfig.Log(temp.resolve("after.log"), false, false, false)));
+        Process exec = exec(again, "after", new IOConfig.Log(temp.resolve("after.log"), false, false, false),
+                "echo", "still here");
         assertEquals("still here\n", readAll(exec.attach()).stdout());
         assertEquals(0, await(exec.waitFor()).code());
         exec.delete();
@@ -534,7 +532,12 @@ public abstract class RuntimeConformance {
         return bundle;
     }
 
-    private String processSpec(boolean terminal, String... args) {
+    /** Execs a process as root in {@code /}, with a terminal when its IO has one. */
+    private static Process exec(Task task, String execId, IOConfig io, String... args) throws IOException {
+        return task.exec(new ExecRequest(execId, processSpec(io.terminal(), args), io));
+    }
+
+    private static String processSpec(boolean terminal, String... args) {
         String argv = String.join(",", Stream.of(args).map(arg -> '"' + arg + '"').toList());
         return """
                 {"terminal": %s, "user": {"uid": 0, "gid": 0}, "args": [%s], "env": ["PATH=/bin"], "cwd": "/"}
