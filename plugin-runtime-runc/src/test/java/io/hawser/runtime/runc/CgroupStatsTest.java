@@ -24,14 +24,10 @@ class CgroupStatsTest {
 
     @Test
     void v1ReadsEachControllersHierarchy() throws IOException {
-        Path cpu = Files.createDirectories(root.resolve("cpu,cpuacct/hawser/t1"));
-        Files.writeString(cpu.resolve("cpuacct.usage"), "123456789\n");
-        Path memory = Files.createDirectories(root.resolve("memory/hawser/t1"));
-        Files.writeString(memory.resolve("memory.usage_in_bytes"), "10485760\n");
-        Files.writeString(memory.resolve("memory.limit_in_bytes"), "67108864\n");
-        Files.writeString(memory.resolve("memory.stat"), "cache 4096\ntotal_inactive_file 1048576\n");
-        Path pids = Files.createDirectories(root.resolve("pids/hawser/t1"));
-        Files.writeString(pids.resolve("pids.current"), "3\n");
+        files("cpu,cpuacct/hawser/t1", "cpuacct.usage", "123456789\n");
+        files("memory/hawser/t1", "memory.usage_in_bytes", "10485760\n", "memory.limit_in_bytes", "67108864\n",
+                "memory.stat", "cache 4096\ntotal_inactive_file 1048576\n");
+        files("pids/hawser/t1", "pids.current", "3\n");
 
         Stats stats = CgroupStats.read(CgroupMode.HYBRID, root, List.of(
                 "12:pids:/hawser/t1", "4:memory:/hawser/t1", "3:cpu,cpuacct:/hawser/t1", "1:name=systemd:/x", "0::/x"), NOW);
@@ -41,12 +37,8 @@ class CgroupStatsTest {
 
     @Test
     void v1ReportsTheUnlimitedValueAsNoLimit() throws IOException {
-        Path cpu = Files.createDirectories(root.resolve("cpuacct/c"));
-        Files.writeString(cpu.resolve("cpuacct.usage"), "1\n");
-        Path memory = Files.createDirectories(root.resolve("memory/c"));
-        Files.writeString(memory.resolve("memory.usage_in_bytes"), "2\n");
-        Files.writeString(memory.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
-        Files.writeString(memory.resolve("memory.stat"), "");
+        files("cpuacct/c", "cpuacct.usage", "1\n");
+        files("memory/c", "memory.usage_in_bytes", "2\n", "memory.limit_in_bytes", "9223372036854771712\n", "memory.stat", "");
 
         Stats stats = CgroupStats.read(CgroupMode.LEGACY, root, List.of("2:cpuacct:/c", "4:memory:/c"), NOW);
 
@@ -56,12 +48,8 @@ class CgroupStatsTest {
 
     @Test
     void v2ReadsTheUnifiedDirectory() throws IOException {
-        Path cgroup = Files.createDirectories(root.resolve("hawser/t2"));
-        Files.writeString(cgroup.resolve("cpu.stat"), "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n");
-        Files.writeString(cgroup.resolve("memory.current"), "8192000\n");
-        Files.writeString(cgroup.resolve("memory.max"), "max\n");
-        Files.writeString(cgroup.resolve("memory.stat"), "anon 100\ninactive_file 192000\n");
-        Files.writeString(cgroup.resolve("pids.current"), "2\n");
+        files("hawser/t2", "cpu.stat", "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n", "memory.current", "8192000\n",
+                "memory.max", "max\n", "memory.stat", "anon 100\ninactive_file 192000\n", "pids.current", "2\n");
 
         Stats stats = CgroupStats.read(CgroupMode.UNIFIED, root, List.of("0::/hawser/t2"), NOW);
 
@@ -73,5 +61,13 @@ class CgroupStatsTest {
         IOException error = assertThrows(IOException.class,
                 () -> CgroupStats.read(CgroupMode.LEGACY, root, List.of("4:memory:/c"), NOW));
         assertEquals("the process is in no cpuacct cgroup", error.getMessage());
+    }
+
+    /** Writes files into a directory below the fake root: name, content, name, content… */
+    private void files(String directory, String... namesAndContents) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(directory));
+        for (int i = 0; i < namesAndContents.length; i += 2) {
+            Files.writeString(dir.resolve(namesAndContents[i]), namesAndContents[i + 1]);
+        }
     }
 }
