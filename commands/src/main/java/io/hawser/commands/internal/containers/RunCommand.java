@@ -73,11 +73,9 @@ public final class RunCommand implements Command {
             options = RunOptions.parse(args);
             environment = options.environment(context);
         } catch (CommandException e) {
-            throw new CommandException(e.getMessage() + " (usage: hawser run " + RunOptions.USAGE + ")", ExitCodes.DAEMON);
+            throw ExitCodes.usage(e, "run", RunOptions.USAGE);
         }
-        if (options.tty() && options.interactive() && !context.terminal()) {
-            throw new CommandException("the input device is not a TTY: drop -t, or run from a terminal", ExitCodes.DAEMON);
-        }
+        ExitCodes.requireTerminal(options.tty(), options.interactive(), context);
         Container container;
         try {
             container = containers.create(options.config(image(options, context), environment));
