@@ -126,8 +126,13 @@ public final class HawserCli {
      * and on every SIGWINCH. Without a terminal of our own the size is what the environment says.
      */
     private static void openTerminal(Tty tty, boolean raw, DataOutputStream out, int columns, int rows) throws IOException {
-        if (raw && tty.makeRaw()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(tty::restore, "restore-terminal"));
+        try {
+            if (raw && tty.makeRaw()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(tty::restore, "restore-terminal"));
+            }
+        } catch (IOException e) {
+            // the session still works, only keys arrive a line at a time and echoed twice
+            System.err.println("hawser: cannot put the terminal in raw mode: " + e.getMessage());
         }
         sendSize(tty, out, columns, rows);
         sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), signal -> {
