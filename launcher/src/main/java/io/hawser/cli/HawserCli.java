@@ -107,6 +107,7 @@ public final class HawserCli {
                         }
                     }
                     case TERMINAL -> openTerminal(tty, (frame.intAt(0) & Frame.RAW) != 0 && terminal, out, columns, rows);
+                    case SIGNALS -> forwardSignals(out);
                     case EXIT -> {
                         return frame.intAt(0);
                     }
@@ -142,6 +143,22 @@ public final class HawserCli {
                 // the command ended meanwhile: no one to tell
             }
         });
+    }
+
+    /**
+     * From now on SIGINT, SIGTERM and SIGHUP go to the daemon's command (which passes them to the
+     * container) instead of ending this client; the client ends when the command does.
+     */
+    private static void forwardSignals(DataOutputStream out) {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                try {
+                    Frame.signal(signal.getNumber()).write(out);
+                } catch (IOException e) {
+                    // the command ended meanwhile: the client is about to end too
+                }
+            });
+        }
     }
 
     private static void sendSize(Tty tty, DataOutputStream out, int columns, int rows) throws IOException {

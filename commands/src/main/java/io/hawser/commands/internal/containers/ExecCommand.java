@@ -103,6 +103,9 @@ public final class ExecCommand implements Command {
 
     private int attach(CommandContext context, ExecOptions options, Process process, Path log) throws IOException, InterruptedException {
         ClientTerminal.of(context).filter(t -> options.tty()).ifPresent(t -> t.onResize(size -> RunCommand.resize(process, size)));
+        if (!options.tty()) {
+            RunCommand.forwardSignals(context, process);
+        }
         Attachment attachment = null;
         if (options.interactive()) {
             attachment = process.attach();
