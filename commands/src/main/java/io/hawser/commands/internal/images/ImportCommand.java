@@ -33,7 +33,7 @@ public final class ImportCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--platform OS/ARCH[/VARIANT]] [--snapshotter ID] [--no-unpack] FILE|-";
+        return "[--platform OS/ARCH[/VARIANT]] [--snapshotter ID] [--no-unpack] [--base-name NAME] FILE|-";
     }
 
     @Override
@@ -42,9 +42,10 @@ public final class ImportCommand implements Command {
         var platform = arguments.option("--platform").isPresent() ? PullCommand.platform(arguments.option("--platform")) : null;
         String snapshotter = arguments.option("--snapshotter").orElse("");
         boolean unpack = !arguments.flag("--no-unpack");
+        String baseName = arguments.option("--base-name").orElse("");
         String file = arguments.operands(1, 1, "an archive file, or - for standard input").getFirst();
         try (InputStream archive = new BufferedInputStream(file.equals("-") ? context.in() : Files.newInputStream(context.resolve(file)))) {
-            List<Image> imported = images.importArchive(archive, new ImportOptions(platform, unpack, snapshotter));
+            List<Image> imported = images.importArchive(archive, new ImportOptions(platform, unpack, snapshotter, baseName));
             for (Image image : imported) {
                 context.out().println(image.name() + " " + image.target().digest());
             }

@@ -30,6 +30,7 @@ import io.hawser.images.Descriptor;
 import io.hawser.images.Image;
 import io.hawser.images.ImageStore;
 import io.hawser.images.ImportOptions;
+import io.hawser.images.Reference;
 import io.hawser.images.MediaTypes;
 import io.hawser.images.Platform;
 import io.hawser.images.PlatformMatcher;
@@ -66,12 +67,13 @@ public final class ArchiveImporter {
     }
 
     /**
-     * Imports an archive whose images are all named in it.
+     * Imports an archive, naming images the archive names only by a tag or not at all with the
+     * options' base name.
      *
      * @see #importArchive(InputStream, ImportOptions, String)
      */
     public List<Image> importArchive(InputStream archive, ImportOptions options) throws IOException {
-        return importArchive(archive, options, "");
+        return importArchive(archive, options, options.baseName());
     }
 
     /**
@@ -94,6 +96,14 @@ public final class ArchiveImporter {
     public List<Image> importArchive(InputStream archive, ImportOptions options, String baseName) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(baseName, "baseName");
+        if (!baseName.isEmpty()) {
+            // normalized like every reference, so `--base-name busybox` names docker.io/library/busybox:TAG
+            Reference base = Reference.parse(baseName);
+            if (baseName.endsWith(":" + base.tag()) || base.digest() != null) {
+                throw HawserException.invalidArgument("base name '" + baseName + "' must be a repository name without tag or digest");
+            }
+            baseName = base.name();
+        }
         ArchiveFiles files = readArchive(archive);
         Map<String, Descriptor> targets;
         if (files.memory.containsKey(LayoutPaths.INDEX)) {
@@ -105,7 +115,7 @@ public final class ArchiveImporter {
                     + LayoutPaths.DOCKER_MANIFEST + " (docker save)");
         }
         if (targets.isEmpty()) {
-            throw HawserException.invalidArgument("archive names no image: give a base name for images named only by a tag or not at all");
+            throw HawserException.invalidArgument("archive names no image: give a base name (--base-name) for images named only by a tag or not at all");
         }
         List<Image> recorded = new ArrayList<>();
         for (Map.Entry<String, Descriptor> target : targets.entrySet()) {

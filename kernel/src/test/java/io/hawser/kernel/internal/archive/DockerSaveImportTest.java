@@ -4,6 +4,7 @@ import static io.hawser.kernel.internal.archive.ImageFixtures.Layer;
 import static io.hawser.kernel.internal.archive.ImageFixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -12,13 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.hawser.kernel.internal.images.ImageClosure;
 import io.hawser.content.Digest;
+import io.hawser.errors.ErrorCode;
+import io.hawser.errors.HawserException;
 import io.hawser.images.Descriptor;
 import io.hawser.images.Image;
 import io.hawser.images.ImportOptions;
 import io.hawser.images.MediaTypes;
 import io.hawser.images.Platform;
+import io.hawser.kernel.internal.images.ImageClosure;
 import org.junit.jupiter.api.Test;
 
 /** Archives laid out the way docker before version 25 saves them: no OCI layout, manifest.json last. */
@@ -76,6 +79,22 @@ class DockerSaveImportTest {
         Image image = importArchive(files, "registry.local/untagged").getFirst();
 
         assertEquals("registry.local/untagged@" + image.target().digest(), image.name());
+    }
+
+    @Test
+    void baseNameIsNormalizedLikeAReferenceAndMustNotCarryATag() throws IOException {
+        Layer layer = Layer.of("a", "a", false);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("manifest.json", utf8("[{\"Config\":\"c.json\",\"RepoTags\":null,\"Layers\":[\"l/layer.tar\"]}]"));
+        files.put("c.json", ImageFixtures.config(Platform.LINUX_AMD64, List.of(layer)));
+        files.put("l/layer.tar", layer.stored());
+
+        Image image = importArchive(files, "busybox").getFirst();
+        assertEquals("docker.io/library/busybox@" + image.target().digest(), image.name());
+
+        HawserException tagged = assertThrows(HawserException.class, () -> importArchive(files, "busybox:1.36"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, tagged.code());
+        assertTrue(tagged.getMessage().contains("busybox:1.36"), tagged.getMessage());
     }
 
     @Test
