@@ -253,17 +253,9 @@ public final class ConmonLauncher {
     }
 
     /** Waits for a conmon to exit, once its process has ended and its exit file is written. */
-    void awaitExit(long pid) throws IOException, InterruptedException {
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty()) {
-            return;
-        }
-        try {
-            process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+    void awaitExit(long pid) throws IOException {
+        if (!ProcessExit.await(pid, timeout)) {
             throw new IOException("conmon (pid " + pid + ") still runs " + timeout + " after its process ended");
-        } catch (ExecutionException e) {
-            throw new IOException("waiting for conmon (pid " + pid + ") failed", e.getCause());
         }
     }
 

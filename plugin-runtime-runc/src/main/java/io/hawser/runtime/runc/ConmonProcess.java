@@ -136,12 +136,7 @@ abstract sealed class ConmonProcess implements Process permits RuncTask, ExecPro
     protected ExitStatus release() throws IOException {
         ExitStatus status = exitStatus().orElseThrow(
                 () -> HawserException.failedPrecondition(describe() + " is still running: stop it first"));
-        try {
-            runtime.launcher().awaitExit(record.conmonPid());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for conmon of " + describe());
-        }
+        runtime.launcher().awaitExit(record.conmonPid());
         return status;
     }
 

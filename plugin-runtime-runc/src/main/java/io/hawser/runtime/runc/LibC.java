@@ -8,7 +8,8 @@ import com.sun.jna.Native;
  * The C library calls the JDK has no API for: the JDK's unix sockets are stream sockets only, but
  * conmon's attach socket is {@code SOCK_SEQPACKET}; its control fifo must be opened without
  * blocking, so a dead conmon is an error rather than a hang; and exec'd processes get signals the
- * JDK cannot send. Each failing call throws with its errno.
+ * JDK cannot send; and a conmon, which is not the JVM's child, is awaited through a pidfd. Each
+ * failing call throws with its errno.
  */
 interface LibC extends Library {
 
@@ -27,6 +28,9 @@ interface LibC extends Library {
     int ENXIO = 6;
     int ESRCH = 3;
     int EINTR = 4;
+    /** pidfd_open(2): the same number on x86-64 and arm64, as every syscall added since 5.1. */
+    long SYS_PIDFD_OPEN = 434;
+    short POLLIN = 1;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -47,6 +51,14 @@ interface LibC extends Library {
     int mkfifo(String path, int mode) throws LastErrorException;
 
     int kill(int pid, int signal) throws LastErrorException;
+
+    long syscall(long number, long first, long second) throws LastErrorException;
+
+    /**
+     * poll(2) over {@code struct pollfd}s laid out as int pairs: the descriptor, then {@code events}
+     * in the low and {@code revents} in the high half (little-endian, as on x86-64 and arm64).
+     */
+    int poll(int[] fds, long count, int timeoutMillis) throws LastErrorException;
 
     String strerror(int errno);
 }

@@ -60,7 +60,7 @@ record ShimRecord(String id, String execId, String bundle, String rootfs, String
         return ProcessHandle.of(conmonPid)
                 .filter(p -> conmonStartMillis == 0
                         || p.info().startInstant().map(start -> start.toEpochMilli() == conmonStartMillis).orElse(true))
-                .map(ProcessHandle::isAlive)
+                .map(p -> ProcessExit.running(p.pid()))
                 .orElse(false);
     }
 

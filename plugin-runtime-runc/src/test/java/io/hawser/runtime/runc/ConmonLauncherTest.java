@@ -110,7 +110,7 @@ class ConmonLauncherTest {
         assertEquals("stopped", launcher.state(container).status());
 
         launcher.delete(container, false);
-        assertFalse(ProcessHandle.of(container.conmonPid()).isPresent(), "conmon still runs");
+        assertFalse(ProcessExit.running(container.conmonPid()), "conmon still runs");
         assertEquals(List.of(), runc.list());
         assertFalse(Files.exists(container.stateDir()));
         try (Stream<Path> controllers = Files.list(CGROUPS)) {
