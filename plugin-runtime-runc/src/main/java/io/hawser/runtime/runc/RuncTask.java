@@ -101,8 +101,14 @@ final class RuncTask extends ConmonProcess implements Task {
 
     @Override
     public void start() throws IOException {
-        require("start", Status.CREATED);
-        runc().start(id());
+        // no look at the state first: one runtime call less on every start; runc refuses any
+        // state but created, and only then is the state asked for, to say why
+        try {
+            runc().start(id());
+        } catch (IOException e) {
+            require("start", Status.CREATED);
+            throw e;
+        }
     }
 
     @Override
