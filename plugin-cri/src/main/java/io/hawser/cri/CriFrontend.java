@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import io.hawser.content.ContentStore;
 import io.hawser.content.GarbageCollector;
@@ -39,7 +41,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code unix://<state>/cri.sock}. This class only wires; the services are {@link CriRuntimeService}
  * and {@link CriImageService}, the transport {@link CriServer}.
  */
-@Component(service = {Plugin.class, Frontend.class}, configurationPid = CriFrontend.PID)
+// immediate: kubelet connects to the socket, not to the service, so nothing else would activate it
+@Component(service = {Plugin.class, Frontend.class}, configurationPid = CriFrontend.PID, immediate = true)
 @Designate(ocd = CriFrontend.Config.class)
 @HawserPlugin(type = PluginType.FRONTEND, id = "cri")
 public final class CriFrontend implements Frontend {
@@ -59,13 +62,16 @@ public final class CriFrontend implements Frontend {
     }
 
     private final RuntimeHandlers handlers = new RuntimeHandlers();
+    // The registry tracks every Plugin, this component included: a static reference would make a
+    // cycle SCR cannot activate, so it is followed dynamically and read when ImageFsInfo asks.
+    private volatile PluginRegistry plugins;
     private final CriServer server;
 
     @Activate
     public CriFrontend(Config config, BundleContext context, @Reference Daemon daemon,
                        @Reference ImageService imageService, @Reference ImageStore imageStore,
                        @Reference ContentStore content, @Reference GarbageCollector collector,
-                       @Reference Snapshotters snapshotters, @Reference PluginRegistry plugins) throws IOException {
+                       @Reference Snapshotters snapshotters) throws IOException {
         CriSettings settings = new CriSettings(
                 config.socket().isEmpty() ? daemon.state().resolve("cri.sock") : Path.of(config.socket()),
                 config.streaming_address(), config.default_runtime_handler());
@@ -78,7 +84,8 @@ public final class CriFrontend implements Frontend {
             @Override
             public Path snapshotterRoot() {
                 String id = snapshotters.defaultId();
-                return plugins.plugin(PluginType.SNAPSHOTTER, id)
+                PluginRegistry registry = plugins;
+                return Optional.ofNullable(registry).flatMap(r -> r.plugin(PluginType.SNAPSHOTTER, id))
                         .map(p -> p.exports().get("root"))
                         .map(Path::of)
                         .orElse(daemon.pluginRoot(PluginType.SNAPSHOTTER, id));
@@ -98,12 +105,23 @@ public final class CriFrontend implements Frontend {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(" + Runtime.RUNTIME_PROPERTY + "=*)")
-    void addRuntime(Runtime runtime, java.util.Map<String, Object> properties) {
+    void addRuntime(Runtime runtime, Map<String, Object> properties) {
         handlers.add(runtime, String.valueOf(properties.get(Runtime.RUNTIME_PROPERTY)));
     }
 
     void removeRuntime(Runtime runtime) {
         handlers.remove(runtime);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setPlugins(PluginRegistry registry) {
+        this.plugins = registry;
+    }
+
+    void unsetPlugins(PluginRegistry registry) {
+        if (this.plugins == registry) {
+            this.plugins = null;
+        }
     }
 
     @Deactivate

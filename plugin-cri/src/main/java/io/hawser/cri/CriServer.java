@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -29,6 +31,10 @@ import io.netty.channel.unix.DomainSocketAddress;
 final class CriServer implements AutoCloseable {
 
     private static final long SHUTDOWN_SECONDS = 5;
+
+    // grpc sets SO_KEEPALIVE on every accepted channel; a unix socket has no such option, so Netty
+    // would warn once per connection. Held here because java.util.logging keeps loggers weakly.
+    private static final Logger BOOTSTRAP_LOG = quiet("io.netty.bootstrap.ServerBootstrap");
 
     private final Path socket;
     private final EventLoopGroup boss;
@@ -105,6 +111,12 @@ final class CriServer implements AutoCloseable {
             calls.shutdownNow();
             Files.deleteIfExists(socket);
         }
+    }
+
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.SEVERE);
+        return logger;
     }
 
     private static void removeStaleSocket(Path path) throws IOException {
