@@ -3,6 +3,7 @@ package io.hawser.cri;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import io.hawser.cri.api.v1.RemoveImageResponse;
 import io.hawser.cri.api.v1.StreamImagesRequest;
 import io.hawser.cri.api.v1.StreamImagesResponse;
 import io.hawser.cri.api.v1.UInt64Value;
+import io.hawser.errors.ErrorCode;
+import io.hawser.errors.HawserException;
 import io.hawser.images.ImageService;
 import io.hawser.images.ImageStore;
 import io.hawser.images.PullOptions;
@@ -136,11 +139,11 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
             // removing an image that is gone already succeeds: kubelet retries removals
             if (entry.isPresent()) {
                 // every name of the image goes, as CRI asks: the image is the identity, not the tag
-                for (io.hawser.images.Image record : entry.get().records()) {
+                for (var record : entry.get().records()) {
                     try {
                         store.delete(record.name());
-                    } catch (io.hawser.errors.HawserException e) {
-                        if (e.code() != io.hawser.errors.ErrorCode.NOT_FOUND) {
+                    } catch (HawserException e) {
+                        if (e.code() != ErrorCode.NOT_FOUND) {
                             throw e;
                         }
                     }
@@ -177,7 +180,7 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
                 }
             } catch (IOException e) {
                 // a snapshot removed while walking uses nothing any more; anything else is reported
-                if (!(e instanceof io.hawser.errors.HawserException h && h.code() == io.hawser.errors.ErrorCode.NOT_FOUND)) {
+                if (!(e instanceof HawserException h && h.code() == ErrorCode.NOT_FOUND)) {
                     failure[0] = e;
                 }
             }
@@ -212,7 +215,7 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
         List<CriImages.Entry> entries = filter.isPresent()
                 ? images.find(filter.get()).map(List::of).orElse(List.of())
                 : images.list();
-        List<Image> result = new java.util.ArrayList<>();
+        List<Image> result = new ArrayList<>();
         for (CriImages.Entry entry : entries) {
             result.add(image(entry, images.config(entry)));
         }
@@ -247,7 +250,7 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
     private static Map<String, Object> verboseInfo(CriImages.Entry entry, JsonNode config) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("id", entry.id().toString());
-        info.put("names", entry.records().stream().map(io.hawser.images.Image::name).toList());
+        info.put("names", entry.records().stream().map(record -> record.name()).toList());
         info.put("target", entry.records().getFirst().target().digest().toString());
         info.put("platform", entry.resolved().platform().toString());
         info.put("manifest", entry.resolved().manifest().digest().toString());
