@@ -9,16 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.hawser.content.CollectionReport;
 import io.hawser.cri.api.v1.AuthConfig;
 import io.hawser.cri.api.v1.Image;
@@ -44,7 +40,7 @@ class CriImageServiceTest {
 
     private final FakeImages kernel = new FakeImages();
     private final AtomicInteger collections = new AtomicInteger();
-    private Server server;
+    private InProcess served;
     private ManagedChannel channel;
     private ImageServiceGrpc.ImageServiceBlockingStub stub;
 
@@ -71,16 +67,14 @@ class CriImageServiceTest {
                     collections.incrementAndGet();
                     return new CollectionReport(List.of(), 0, List.of(), 0, Duration.ZERO);
                 }, storage, PullOptions.defaults().withPlatform(Platform.LINUX_AMD64));
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        served = new InProcess(service.bindService());
+        channel = served.channel;
         stub = ImageServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterEach
     void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        served.close();
     }
 
     @Test

@@ -9,18 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.hawser.cri.api.v1.CgroupDriver;
 import io.hawser.cri.api.v1.RuntimeCondition;
@@ -44,22 +40,20 @@ class CriRuntimeServiceTest {
     private final RuntimeHandlers handlers = new RuntimeHandlers();
     private final CriSettings settings = new CriSettings(Path.of("/run/hawser/cri.sock"), "127.0.0.1:0", "runc");
     private final CriRuntimeService service = new CriRuntimeService("1.2.3", handlers, settings);
-    private Server server;
+    private InProcess served;
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
 
     @BeforeEach
     void serve() throws Exception {
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(service.definition()).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        served = new InProcess(service.definition());
+        channel = served.channel;
         stub = RuntimeServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterEach
     void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        served.close();
     }
 
     @Test
