@@ -152,6 +152,10 @@ class CriImagesTest {
             assertEquals("", after.out().strip(), after.out());
             Result inspectGone = crictl("inspecti", reference);
             assertNotEquals(0, inspectGone.status(), inspectGone.out());
+
+            // the embedded grpc and Netty run inside Felix without complaint
+            assertFalse(daemon.logText().lines().anyMatch(l -> (l.contains(" WARN ") || l.contains(" ERROR "))
+                    && (l.contains("io.grpc") || l.contains("io.netty"))), daemonLog());
         }
     }
 
