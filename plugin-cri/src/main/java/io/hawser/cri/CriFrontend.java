@@ -129,9 +129,14 @@ public final class CriFrontend implements Frontend {
         server.close();
     }
 
+    /**
+     * Not implemented until kubelet can run pods: the socket serves version, status and images,
+     * but a node whose runtime cannot create a sandbox is not a working CRI runtime yet.
+     */
     @Override
     public PluginStatus status() {
-        return PluginStatus.OK;
+        return PluginStatus.notImplemented("serving version, status and images on " + endpoint()
+                + "; pod sandboxes, containers, streaming and stats are not implemented yet");
     }
 
     @Override
