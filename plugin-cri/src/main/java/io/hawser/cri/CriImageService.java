@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +42,7 @@ import io.hawser.images.ImageService;
 import io.hawser.images.ImageStore;
 import io.hawser.images.PullOptions;
 import io.hawser.snapshots.Kind;
+import io.hawser.snapshots.SnapshotInfo;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Usage;
 
@@ -70,6 +73,8 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
     private final GarbageCollector collector;
     private final Storage storage;
     private final PullOptions pullOptions;
+    /** Usage of committed snapshots of the default snapshotter, by {@link #snapshotterUsageKey}. */
+    private final Map<String, Usage> committedUsage = new ConcurrentHashMap<>();
 
     CriImageService(CriImages images, ImageService service, ImageStore store, ContentStore content,
                     GarbageCollector collector, Storage storage, PullOptions pullOptions) {
@@ -163,43 +168,60 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
      * Disk used for images: the default snapshotter's committed snapshots (unpacked layers) first,
      * since kubelet reads the first image filesystem, then the content store's blobs; the
      * snapshotter's active snapshots (containers' writable layers) are the container filesystem.
+     * A snapshotter measures usage by walking the snapshot's tree; committed snapshots never
+     * change, so each is measured once and remembered, and kubelet's polling walks only the
+     * writable layers.
      */
     ImageFsInfoResponse imageFsInfo() throws IOException {
         long now = nanos(Instant.now());
         Snapshotter snapshotter = storage.snapshotter();
-        Usage[] layers = {Usage.ZERO};
-        Usage[] writable = {Usage.ZERO};
-        IOException[] failure = {null};
-        snapshotter.walk(info -> true, info -> {
-            try {
-                Usage usage = snapshotter.usage(info.name());
-                if (info.kind() == Kind.COMMITTED) {
-                    layers[0] = layers[0].plus(usage);
-                } else if (info.kind() == Kind.ACTIVE) {
-                    writable[0] = writable[0].plus(usage);
-                }
-            } catch (IOException e) {
-                // a snapshot removed while walking uses nothing any more; anything else is reported
-                if (!(e instanceof HawserException h && h.code() == ErrorCode.NOT_FOUND)) {
-                    failure[0] = e;
+        List<SnapshotInfo> snapshots = new ArrayList<>();
+        snapshotter.walk(info -> info.kind() != Kind.VIEW, snapshots::add);
+        Usage layers = Usage.ZERO;
+        Usage writable = Usage.ZERO;
+        Map<String, Usage> measured = new HashMap<>();
+        for (SnapshotInfo info : snapshots) {
+            String key = snapshotterUsageKey(info);
+            Usage usage = committedUsage.get(key);
+            if (usage == null) {
+                try {
+                    usage = snapshotter.usage(info.name());
+                } catch (HawserException e) {
+                    if (e.code() != ErrorCode.NOT_FOUND) {
+                        throw e;
+                    }
+                    // removed since the walk: it uses nothing any more
+                    continue;
                 }
             }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
+            if (info.kind() == Kind.COMMITTED) {
+                layers = layers.plus(usage);
+                measured.put(key, usage);
+            } else {
+                writable = writable.plus(usage);
+            }
         }
+        // forget snapshots that are gone, so the memory does not grow with every image ever pulled
+        committedUsage.keySet().retainAll(measured.keySet());
+        committedUsage.putAll(measured);
+
         AtomicLong blobBytes = new AtomicLong();
         AtomicLong blobs = new AtomicLong();
         content.walk(info -> true, info -> {
             blobBytes.addAndGet(info.size());
             blobs.incrementAndGet();
         });
-        String snapshots = storage.snapshotterRoot().toString();
+        String snapshotRoot = storage.snapshotterRoot().toString();
         return ImageFsInfoResponse.newBuilder()
-                .addImageFilesystems(usage(now, snapshots, layers[0].size(), layers[0].inodes()))
+                .addImageFilesystems(usage(now, snapshotRoot, layers.size(), layers.inodes()))
                 .addImageFilesystems(usage(now, storage.contentRoot().toString(), blobBytes.get(), blobs.get()))
-                .addContainerFilesystems(usage(now, snapshots, writable[0].size(), writable[0].inodes()))
+                .addContainerFilesystems(usage(now, snapshotRoot, writable.size(), writable.inodes()))
                 .build();
+    }
+
+    /** Names a committed snapshot's contents: a name reused after removal is another snapshot. */
+    private static String snapshotterUsageKey(SnapshotInfo info) {
+        return info.name() + "@" + info.created();
     }
 
     private static FilesystemUsage usage(long timestamp, String mountpoint, long bytes, long inodes) {
