@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,27 +45,11 @@ class CriImageServiceTest {
 
     @BeforeEach
     void serve() throws Exception {
-        CriImageService.Storage storage = new CriImageService.Storage() {
-            @Override
-            public io.hawser.snapshots.Snapshotter snapshotter() {
-                throw new UnsupportedOperationException("not in this test");
-            }
-
-            @Override
-            public Path snapshotterRoot() {
-                return Path.of("/var/lib/hawser/io.hawser.snapshotter.overlay");
-            }
-
-            @Override
-            public Path contentRoot() {
-                return Path.of("/var/lib/hawser/content");
-            }
-        };
         CriImageService service = new CriImageService(new CriImages(kernel, kernel, kernel, Platform.LINUX_AMD64),
                 kernel, kernel, kernel, () -> {
                     collections.incrementAndGet();
                     return new CollectionReport(List.of(), 0, List.of(), 0, Duration.ZERO);
-                }, storage, PullOptions.defaults().withPlatform(Platform.LINUX_AMD64));
+                }, FakeImages.storage(null), PullOptions.defaults().withPlatform(Platform.LINUX_AMD64));
         served = new InProcess(service.bindService());
         channel = served.channel;
         stub = ImageServiceGrpc.newBlockingStub(channel);

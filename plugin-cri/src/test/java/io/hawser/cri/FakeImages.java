@@ -35,6 +35,7 @@ import io.hawser.images.Platform;
 import io.hawser.images.PullOptions;
 import io.hawser.images.Reference;
 import io.hawser.images.ResolvedImage;
+import io.hawser.snapshots.Snapshotter;
 
 /**
  * The kernel's image store, image service and content store in memory, as far as the CRI image
@@ -66,6 +67,26 @@ final class FakeImages implements ImageStore, ImageService, ContentStore {
         registry.put(Reference.parse(reference).toString(), published);
         byManifest.put(manifest.digest(), published);
         return published;
+    }
+
+    /** Storage on the fixed roots of a default installation, with this snapshotter as the default. */
+    static CriImageService.Storage storage(Snapshotter snapshotter) {
+        return new CriImageService.Storage() {
+            @Override
+            public Snapshotter snapshotter() {
+                return snapshotter;
+            }
+
+            @Override
+            public Path snapshotterRoot() {
+                return Path.of("/var/lib/hawser/io.hawser.snapshotter.overlay");
+            }
+
+            @Override
+            public Path contentRoot() {
+                return Path.of("/var/lib/hawser/content");
+            }
+        };
     }
 
     // ImageService

@@ -2,7 +2,6 @@ package io.hawser.cri;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,22 +32,7 @@ class ImageFsInfoTest {
     private final Snapshots snapshots = new Snapshots();
     private final CriImageService service = new CriImageService(new CriImages(kernel, kernel, kernel, Platform.LINUX_AMD64),
             kernel, kernel, kernel, () -> new CollectionReport(List.of(), 0, List.of(), 0, Duration.ZERO),
-            new CriImageService.Storage() {
-                @Override
-                public Snapshotter snapshotter() {
-                    return snapshots;
-                }
-
-                @Override
-                public Path snapshotterRoot() {
-                    return Path.of("/var/lib/hawser/io.hawser.snapshotter.overlay");
-                }
-
-                @Override
-                public Path contentRoot() {
-                    return Path.of("/var/lib/hawser/content");
-                }
-            }, PullOptions.defaults());
+            FakeImages.storage(snapshots), PullOptions.defaults());
 
     @Test
     void layersThenContentAndWritableLayersApart() throws Exception {
