@@ -227,9 +227,10 @@ EOF
 }
 
 # ---- fresh daemons ---------------------------------------------------------------------
-# start_daemon KIND DIR TIMEOUT_S: starts a fresh hawserd (KIND hawser) or containerd (KIND
-# containerd, configured by containerd_config) on DIR/root and DIR/state and waits until it
-# serves a `version` request. Sets DAEMON_PID (= its session), DAEMON_SOCK, CLIENT (the client
+# start_daemon KIND DIR TIMEOUT_S: starts a fresh hawserd (KIND hawser; with `--config
+# $HAWSERD_CONFIG` when that is set) or containerd (KIND containerd, configured by
+# containerd_config) on DIR/root and DIR/state and waits until it serves a `version` request.
+# Sets DAEMON_PID (= its session), DAEMON_SOCK, CLIENT (the client
 # command with its --address: bin/hawser, or ctr with -n bench) and BLOBS (its content store's
 # sha256 blob directory). Returns 1 with AWAIT_ERROR set when it does not come up in time.
 start_daemon() {
@@ -240,6 +241,7 @@ start_daemon() {
     hawser)
         DAEMON_SOCK=$dir/state/hawser.sock
         daemon=("$DIST/bin/hawserd" --root "$dir/root" --state "$dir/state")
+        if [ -n "${HAWSERD_CONFIG:-}" ]; then daemon+=(--config "$HAWSERD_CONFIG"); fi
         CLIENT=("$DIST/bin/hawser" --address "$DAEMON_SOCK")
         BLOBS=$dir/root/content/blobs/sha256
         ;;

@@ -16,7 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hawser.content.BlobExistsException;
@@ -90,10 +92,20 @@ public final class ImagePuller {
         Reference reference = Reference.parse(name);
         // before any download: a pull that cannot unpack fails at once
         Snapshotter snapshotter = options.unpack() ? snapshotters.get(options.snapshotter()) : null;
-        String lease = leases.create("pull-" + UUID.randomUUID(), Map.of("hawser.io/pull", reference.toString()),
-                clock.instant().plus(LEASE_LIFETIME)).id();
+        // resolving writes nothing, so it need not wait for the lease: in a daemon whose image service
+        // has just started, the first request and the first database write both take tens of milliseconds
+        FutureTask<Resolution> resolving = new FutureTask<>(() -> registry.resolve(reference, options.auth()));
+        Thread.ofVirtual().name("resolve " + reference).start(resolving);
+        String lease;
         try {
-            Resolution resolution = registry.resolve(reference, options.auth());
+            lease = leases.create("pull-" + UUID.randomUUID(), Map.of("hawser.io/pull", reference.toString()),
+                    clock.instant().plus(LEASE_LIFETIME)).id();
+        } catch (IOException | RuntimeException e) {
+            resolving.cancel(true);
+            throw e;
+        }
+        try {
+            Resolution resolution = awaitResolution(resolving, reference);
             Fetch fetch = new Fetch(resolution, lease, options.progress());
             Descriptor root = resolution.root();
             Descriptor manifest = fetch.platformManifest(root, PlatformMatcher.of(options.platform()), new HashSet<>(), 0);
@@ -119,6 +131,21 @@ public final class ImagePuller {
             return record(reference, root);
         } finally {
             leases.delete(lease);
+        }
+    }
+
+    private static Resolution awaitResolution(FutureTask<Resolution> resolving, Reference reference) throws IOException {
+        try {
+            return resolving.get();
+        } catch (InterruptedException e) {
+            resolving.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("pull of " + reference + " interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
@@ -245,7 +272,9 @@ public final class ImagePuller {
 
         /**
          * Fetches blobs, several at once, handing each to {@code ready} in order once it and all
-         * before it are in the store; the first failure cancels the rest and is thrown.
+         * before it are in the store; the first failure cancels the rest and is thrown. A
+         * download's slot goes to the next as soon as its last byte is in: the commit's fsync
+         * need not hold the network back.
          */
         void all(List<Descriptor> blobs, Ready ready) throws IOException {
             Semaphore slots = new Semaphore(concurrentDownloads);
@@ -255,10 +284,16 @@ public final class ImagePuller {
                     progress.update(new BlobProgress(blob, BlobProgress.State.WAITING, 0));
                     downloads.add(executor.submit(() -> {
                         slots.acquire();
+                        AtomicBoolean held = new AtomicBoolean(true);
+                        Runnable release = () -> {
+                            if (held.getAndSet(false)) {
+                                slots.release();
+                            }
+                        };
                         try {
-                            fetch(blob);
+                            fetch(blob, release);
                         } finally {
-                            slots.release();
+                            release.run();
                         }
                         return null;
                     }));
@@ -284,6 +319,11 @@ public final class ImagePuller {
 
         /** Fetches one blob into the content store, unless it is there already. */
         void fetch(Descriptor blob) throws IOException {
+            fetch(blob, () -> { });
+        }
+
+        /** Fetches one blob, telling {@code downloaded} once its bytes are in, before they are committed. */
+        void fetch(Descriptor blob, Runnable downloaded) throws IOException {
             leases.add(lease, new Leases.Resource(Leases.Kind.CONTENT, blob.digest().toString()));
             // a fixed ref per digest: an interrupted pull leaves an ingest the next pull resumes
             String ref = "pull-" + blob.digest();
@@ -309,6 +349,7 @@ public final class ImagePuller {
                     // an ingest left by an interrupted pull: say where the download resumes
                     progress.update(new BlobProgress(blob, BlobProgress.State.DOWNLOADING, writer.offset()));
                     BlobFetch fetched = registry.fetchBlob(resolution, blob, new IngestSink(writer, blob, progress));
+                    downloaded.run();
                     commit(writer, blob, fetched);
                     progress.update(new BlobProgress(blob, BlobProgress.State.DOWNLOADED, blob.size()));
                 } catch (BlobExistsException e) {

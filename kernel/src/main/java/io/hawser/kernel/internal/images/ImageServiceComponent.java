@@ -77,6 +77,8 @@ public final class ImageServiceComponent implements ImageService {
                 new HostsConfig(daemon.config(), Set.of(config.plain_http_registries())),
                 new DockerCredentials(DockerCredentials.defaultFiles(System.getenv(), Path.of(System.getProperty("user.home")))),
                 RegistryClient.Settings.defaults());
+        // the image service starts on first use, which is most often a pull that needs the client at once
+        registry.prepare();
         this.snapshotters = snapshotters;
         this.unpacker = new Unpacker(content, mounter, UnpackScratch.scratch(daemon));
         for (String id : snapshotters.ids()) {

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.errors.HawserException;
 import io.hawser.images.RegistryAuth;
 
@@ -51,7 +50,6 @@ final class Authorizer {
 
     private final Transport transport;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
     /** The last challenge of each host, by authority. */
     private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
     private final Map<TokenKey, Token> tokens = new ConcurrentHashMap<>();
@@ -171,7 +169,7 @@ final class Authorizer {
     private Token parseToken(RegistryHost host, URI realm, byte[] body) throws HawserException {
         JsonNode answer;
         try {
-            answer = json.readTree(body);
+            answer = RegistryJson.MAPPER.readTree(body);
         } catch (IOException e) {
             throw HawserException.unavailable("token service " + realm + " of registry " + host.authority() + " answered with something not JSON");
         }

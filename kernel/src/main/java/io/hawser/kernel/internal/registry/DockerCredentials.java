@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.errors.HawserException;
 import io.hawser.images.RegistryAuth;
 
@@ -33,7 +32,6 @@ public final class DockerCredentials {
     private static final Set<String> DOCKER_HUB_ALIASES = Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
 
     private final List<Path> files;
-    private final ObjectMapper json = new ObjectMapper();
 
     /** @param files the files to look in, first match wins; missing files are skipped */
     public DockerCredentials(List<Path> files) {
@@ -111,7 +109,7 @@ public final class DockerCredentials {
 
     private JsonNode read(Path file) throws HawserException {
         try {
-            return json.readTree(file.toFile());
+            return RegistryJson.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw HawserException.failedPrecondition("credentials file " + file + " is not valid JSON: " + e.getMessage());
         }

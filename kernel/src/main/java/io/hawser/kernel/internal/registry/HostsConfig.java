@@ -45,7 +45,6 @@ public final class HostsConfig {
 
     private final Path configDir;
     private final Set<String> plainHttpRegistries;
-    private final TomlMapper toml = new TomlMapper();
 
     /**
      * @param configDir           the directory holding {@code certs.d}, or {@code null} to use
@@ -77,7 +76,7 @@ public final class HostsConfig {
             return List.of(new RegistryHost(defaultServer(registry), ALL, false, List.of(), Map.of(), false));
         }
         try {
-            return parse(registry, file, toml.readTree(file.toFile()));
+            return parse(registry, file, TomlReader.MAPPER.readTree(file.toFile()));
         } catch (IOException e) {
             throw HawserException.failedPrecondition("registry hosts file " + file + " cannot be read: " + e.getMessage());
         }
@@ -271,5 +270,10 @@ public final class HostsConfig {
 
     private static HawserException badFile(Path file, String why) {
         return HawserException.failedPrecondition("registry hosts file " + file + ": " + why);
+    }
+
+    /** Made when a hosts file is first read, not with the image service (see {@link RegistryJson}). */
+    private static final class TomlReader {
+        static final TomlMapper MAPPER = new TomlMapper();
     }
 }

@@ -24,7 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -33,7 +36,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.content.Digest;
 import io.hawser.content.DigestAlgorithm;
 import io.hawser.errors.ErrorCode;
@@ -112,9 +114,9 @@ public final class RegistryClient implements AutoCloseable {
     private final DockerCredentials credentialFiles;
     private final Settings settings;
     private final Authorizer authorizer;
-    private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<TlsProfile, HttpClient> clients = new ConcurrentHashMap<>();
+    /** Each built once, in the background; one whose build failed is built anew for the next request. */
+    private final Map<TlsProfile, CompletableFuture<HttpClient>> clients = new ConcurrentHashMap<>();
 
     public RegistryClient(HostsConfig hosts, DockerCredentials credentialFiles, Settings settings) {
         this(hosts, credentialFiles, settings, Clock.systemUTC());
@@ -126,6 +128,18 @@ public final class RegistryClient implements AutoCloseable {
         this.credentialFiles = Objects.requireNonNull(credentialFiles, "credentialFiles");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authorizer = new Authorizer(this::sendToTokenService, clock);
+    }
+
+    /**
+     * Starts making, on a background thread, what the first request to a host without TLS
+     * settings of its own needs: the HTTP client, whose first build loads the JDK's HTTP code, and
+     * a hasher for verifying digests (libcrypto's, loaded through JNA). In a daemon that has just
+     * started its image service that is some 100 to 200 ms of class loading, which this overlaps
+     * with the rest of the first pull's start (the database's first writes, the JSON parser's
+     * classes) on another core. Requests wait for it.
+     */
+    public void prepare() {
+        clientFor(new TlsProfile(false, List.of())).whenComplete((client, failure) -> DigestAlgorithm.SHA256.newHasher());
     }
 
     /**
@@ -249,7 +263,8 @@ public final class RegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.values().forEach(HttpClient::close);
+        // a client still being built is closed once it is
+        clients.values().forEach(client -> client.thenAccept(HttpClient::close));
         executor.close();
     }
 
@@ -333,7 +348,7 @@ public final class RegistryClient implements AutoCloseable {
     /** The media type in a manifest body, for registries that answer with a generic content type. */
     private String mediaTypeInside(byte[] body) {
         try {
-            return json.readTree(body).path("mediaType").asText("");
+            return RegistryJson.MAPPER.readTree(body).path("mediaType").asText("");
         } catch (IOException e) {
             return "";
         }
@@ -524,8 +539,9 @@ public final class RegistryClient implements AutoCloseable {
     /** Sends one request, turning the ways a host can be unreachable into UNAVAILABLE. */
     private <T> HttpResponse<T> send(RegistryHost host, HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
         String target = request.uri().getRawAuthority();
+        HttpClient client = client(host);
         try {
-            return client(host).send(request, body);
+            return client.send(request, body);
         } catch (HttpConnectTimeoutException e) {
             throw unavailable("cannot connect to registry host " + target + ": no answer within " + settings.connectTimeout().toSeconds() + " s", e);
         } catch (HttpTimeoutException e) {
@@ -549,23 +565,39 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    private HttpClient client(RegistryHost host) throws HawserException {
-        TlsProfile profile = new TlsProfile(host.skipVerify(), host.caFiles());
-        HttpClient client = clients.get(profile);
-        if (client == null) {
-            client = HttpClient.newBuilder()
-                    .executor(executor)
-                    .connectTimeout(settings.connectTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .sslContext(TlsContexts.create(profile.skipVerify(), profile.caFiles()))
-                    .build();
-            HttpClient raced = clients.putIfAbsent(profile, client);
-            if (raced != null) {
-                client.close();
-                client = raced;
-            }
+    private HttpClient client(RegistryHost host) throws IOException {
+        try {
+            return clientFor(new TlsProfile(host.skipVerify(), host.caFiles())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while setting up the HTTP client for " + host.root());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof HawserException refused ? refused : new IOException(e.getCause());
         }
-        return client;
+    }
+
+    /** The client for a TLS profile: built, being built, or started now. */
+    private CompletableFuture<HttpClient> clientFor(TlsProfile profile) {
+        return clients.compute(profile, (key, current) -> current != null && !current.isCompletedExceptionally()
+                ? current
+                : CompletableFuture.supplyAsync(() -> build(key), executor));
+    }
+
+    private HttpClient build(TlsProfile profile) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (!profile.skipVerify() && profile.caFiles().isEmpty()) {
+            // the JDK's own authorities: nothing to check now, so TLS is set up when a host needs it
+            return builder.sslContext(TlsContexts.systemDeferred()).sslParameters(TlsContexts.clientParameters()).build();
+        }
+        try {
+            // configured CA files are read now, so a bad one fails the request that needs it, naming the file
+            return builder.sslContext(TlsContexts.create(profile.skipVerify(), profile.caFiles())).build();
+        } catch (HawserException e) {
+            throw new CompletionException(e);
+        }
     }
 
     private void expectSuccess(Target target, HttpResponse<InputStream> response, String what) throws IOException {
@@ -595,7 +627,7 @@ public final class RegistryClient implements AutoCloseable {
     /** The first message of a distribution API error body, {@code {"errors":[{"message":…}]}}. */
     private String registryMessage(byte[] body) {
         try {
-            JsonNode errors = json.readTree(body).path("errors");
+            JsonNode errors = RegistryJson.MAPPER.readTree(body).path("errors");
             String message = errors.path(0).path("message").asText("");
             return message.isEmpty() ? "" : ": " + message;
         } catch (IOException e) {

@@ -7,13 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -41,6 +49,30 @@ final class TlsContexts {
         } catch (GeneralSecurityException e) {
             throw HawserException.failedPrecondition("cannot set up TLS with CA files " + caFiles + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The context {@code create(false, List.of())} makes, trusting the JDK's certificate
+     * authorities, made when a TLS connection first needs it instead of now. Making it loads
+     * some 400 classes of the JDK's TLS code and parses its CA certificates, 100 ms and more in a
+     * daemon that has just started; a pull from a plain-HTTP registry never needs it. An HTTP
+     * client given this context must also be given {@link #clientParameters()}, or it asks the
+     * context for its defaults at once.
+     */
+    static SSLContext systemDeferred() {
+        return new SSLContext(new DeferredSystemContext(), Security.getProvider("SunJSSE"), "TLS") {};
+    }
+
+    /**
+     * The JDK's default client protocols (those of {@code jdk.tls.client.protocols} when set),
+     * cipher suites left to the context's defaults: what a system context's default parameters
+     * hold, without making the context.
+     */
+    static SSLParameters clientParameters() {
+        String configured = System.getProperty("jdk.tls.client.protocols", "").strip();
+        SSLParameters parameters = new SSLParameters();
+        parameters.setProtocols(configured.isEmpty() ? new String[] {"TLSv1.3", "TLSv1.2"} : configured.split("\\s*,\\s*"));
+        return parameters;
     }
 
     private static X509TrustManager trusting(List<Path> caFiles) throws GeneralSecurityException, HawserException {
@@ -108,6 +140,67 @@ final class TlsContexts {
         @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
+        }
+    }
+
+    /** Makes the system context on first use and hands every call to it. */
+    private static final class DeferredSystemContext extends SSLContextSpi {
+        private SSLContext context;
+
+        private synchronized SSLContext context() {
+            if (context == null) {
+                try {
+                    context = create(false, List.of());
+                } catch (HawserException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            return context;
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random) {
+            throw new UnsupportedOperationException("the deferred system TLS context initializes itself");
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            return context().getSocketFactory();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            return context().getServerSocketFactory();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return context().createSSLEngine();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return context().createSSLEngine(host, port);
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return context().getServerSessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return context().getClientSessionContext();
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return context().getDefaultSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return context().getSupportedSSLParameters();
         }
     }
 }

@@ -77,6 +77,16 @@ class RegistryClientTest {
     }
 
     @Test
+    void requestsUseTheClientPrepareStartedAndAClientStillBeingBuiltIsClosedWithIt() throws IOException {
+        client.prepare();
+        assertEquals(manifestDigest, client.resolve(reference(registry, "1.0"), null).root().digest());
+
+        RegistryClient closedAtOnce = newClient(HostsConfig.defaults(), List.of());
+        closedAtOnce.prepare();
+        closedAtOnce.close();
+    }
+
+    @Test
     void anonymousPullResolvesWithHeadAndFetchesVerifiedContent() throws IOException {
         Resolution resolution = client.resolve(reference(registry, "1.0"), null);
 

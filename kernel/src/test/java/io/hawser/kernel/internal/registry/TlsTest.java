@@ -1,5 +1,6 @@
 package io.hawser.kernel.internal.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import java.util.Set;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import io.hawser.content.Digest;
 import io.hawser.errors.ErrorCode;
@@ -78,6 +80,30 @@ class TlsTest {
     void skipVerifyAcceptsAnyCertificate() throws IOException {
         writeHosts("skip_verify = true");
         assertEquals(manifestDigest, resolve());
+    }
+
+    @Test
+    void theJdkAuthoritiesAreTrustedThroughTheContextMadeOnFirstUse() throws Exception {
+        // a host without "ca" or "skip_verify": the system's authorities, in a context made when the first handshake needs it
+        writeHosts("");
+        Path trustStore = dir.resolve("trust.p12");
+        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", hostDir.resolve("ca.pem").toString(),
+                "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+        System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
+        try {
+            assertEquals(manifestDigest, resolve());
+        } finally {
+            System.clearProperty("javax.net.ssl.trustStore");
+            System.clearProperty("javax.net.ssl.trustStorePassword");
+        }
+    }
+
+    @Test
+    void theClientParametersAreTheSystemContextsDefaults() throws Exception {
+        SSLParameters defaults = TlsContexts.create(false, List.of()).getDefaultSSLParameters();
+        assertArrayEquals(defaults.getProtocols(), TlsContexts.clientParameters().getProtocols());
+        assertArrayEquals(defaults.getProtocols(), TlsContexts.systemDeferred().getDefaultSSLParameters().getProtocols());
     }
 
     private void writeHosts(String setting) throws IOException {
