@@ -123,15 +123,15 @@ final class CriServer implements AutoCloseable {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!"socket".equals(fileType(path))) {
+        if (!isSocket(path)) {
             throw new IOException(path + " exists and is not a socket; refusing to replace it");
         }
         Files.delete(path);
     }
 
-    private static String fileType(Path path) throws IOException {
-        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        // S_IFSOCK
-        return (((Integer) mode) & 0170000) == 0140000 ? "socket" : "other";
+    private static boolean isSocket(Path path) throws IOException {
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        // the file type bits (S_IFMT) say S_IFSOCK
+        return (mode & 0170000) == 0140000;
     }
 }
