@@ -1,36 +1,152 @@
 package io.hawser.cri;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
+import io.hawser.content.ContentStore;
+import io.hawser.content.GarbageCollector;
 import io.hawser.frontend.Frontend;
+import io.hawser.images.ImageService;
+import io.hawser.images.ImageStore;
+import io.hawser.images.Platform;
+import io.hawser.images.PullOptions;
 import io.hawser.plugin.Daemon;
 import io.hawser.plugin.HawserPlugin;
 import io.hawser.plugin.Plugin;
+import io.hawser.plugin.PluginRegistry;
 import io.hawser.plugin.PluginStatus;
 import io.hawser.plugin.PluginType;
+import io.hawser.runtime.Runtime;
+import io.hawser.snapshots.Snapshotter;
+import io.hawser.snapshots.Snapshotters;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The CRI frontend: kubelet and crictl will reach it at {@code unix://<state>/cri.sock}. */
-@Component(service = {Plugin.class, Frontend.class})
+/**
+ * The CRI frontend: serves the Kubernetes CRI v1 RuntimeService and ImageService over gRPC at
+ * {@code unix://<state>/cri.sock}. This class only wires; the services are {@link CriRuntimeService}
+ * and {@link CriImageService}, the transport {@link CriServer}.
+ */
+// immediate: kubelet connects to the socket, not to the service, so nothing else would activate it
+@Component(service = {Plugin.class, Frontend.class}, configurationPid = CriFrontend.PID, immediate = true)
+@Designate(ocd = CriFrontend.Config.class)
 @HawserPlugin(type = PluginType.FRONTEND, id = "cri")
 public final class CriFrontend implements Frontend {
 
-    private final URI endpoint;
+    static final String PID = "io.hawser.cri";
 
-    @Activate
-    public CriFrontend(@Reference Daemon daemon) {
-        this.endpoint = URI.create("unix://" + daemon.state().resolve("cri.sock"));
+    @ObjectClassDefinition(name = "Hawser CRI", description = "The Kubernetes Container Runtime Interface frontend")
+    public @interface Config {
+        @AttributeDefinition(description = "Socket kubelet and crictl connect to; empty for <state>/cri.sock")
+        String socket() default "";
+
+        @AttributeDefinition(description = "host:port of the streaming server for exec, attach and port-forward")
+        String streaming_address() default "127.0.0.1:0";
+
+        @AttributeDefinition(description = "Runtime handler of pods whose RuntimeClass names none")
+        String default_runtime_handler() default "runc";
     }
 
+    private final RuntimeHandlers handlers = new RuntimeHandlers();
+    // The registry tracks every Plugin, this component included: a static reference would make a
+    // cycle SCR cannot activate, so it is followed dynamically and read when ImageFsInfo asks.
+    private volatile PluginRegistry plugins;
+    private final CriServer server;
+
+    @Activate
+    public CriFrontend(Config config, BundleContext context, @Reference Daemon daemon,
+                       @Reference ImageService imageService, @Reference ImageStore imageStore,
+                       @Reference ContentStore content, @Reference GarbageCollector collector,
+                       @Reference Snapshotters snapshotters) throws IOException {
+        CriSettings settings = new CriSettings(
+                config.socket().isEmpty() ? daemon.state().resolve("cri.sock") : Path.of(config.socket()),
+                config.streaming_address(), config.default_runtime_handler());
+        CriImageService.Storage storage = new CriImageService.Storage() {
+            @Override
+            public Snapshotter snapshotter() throws IOException {
+                return snapshotters.get("");
+            }
+
+            @Override
+            public Path snapshotterRoot() {
+                String id = snapshotters.defaultId();
+                PluginRegistry registry = plugins;
+                return Optional.ofNullable(registry).flatMap(r -> r.plugin(PluginType.SNAPSHOTTER, id))
+                        .map(p -> p.exports().get("root"))
+                        .map(Path::of)
+                        .orElse(daemon.pluginRoot(PluginType.SNAPSHOTTER, id));
+            }
+
+            @Override
+            public Path contentRoot() {
+                return daemon.root().resolve("content");
+            }
+        };
+        Platform platform = Platform.host();
+        CriImageService images = new CriImageService(new CriImages(imageStore, imageService, content, platform),
+                imageService, imageStore, content, collector, storage, PullOptions.defaults().withPlatform(platform));
+        CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings);
+        this.server = CriServer.start(settings.socket(), List.of(runtime.definition(), images.bindService()));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + Runtime.RUNTIME_PROPERTY + "=*)")
+    void addRuntime(Runtime runtime, Map<String, Object> properties) {
+        handlers.add(runtime, String.valueOf(properties.get(Runtime.RUNTIME_PROPERTY)));
+    }
+
+    void removeRuntime(Runtime runtime) {
+        handlers.remove(runtime);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setPlugins(PluginRegistry registry) {
+        this.plugins = registry;
+    }
+
+    void unsetPlugins(PluginRegistry registry) {
+        if (this.plugins == registry) {
+            this.plugins = null;
+        }
+    }
+
+    @Deactivate
+    void stop() throws IOException {
+        server.close();
+    }
+
+    /**
+     * Not implemented until kubelet can run pods: the socket serves version, status and images,
+     * but a node whose runtime cannot create a sandbox is not a working CRI runtime yet.
+     */
     @Override
     public PluginStatus status() {
-        return PluginStatus.notImplemented("the CRI RuntimeService and ImageService are not served yet; " + endpoint + " is not bound");
+        return PluginStatus.notImplemented("serving version, status and images on " + endpoint()
+                + "; pod sandboxes, containers, streaming and stats are not implemented yet");
     }
 
     @Override
     public URI endpoint() {
-        return endpoint;
+        return URI.create("unix://" + server.socket());
+    }
+
+    /** An OSGi version as semantic versioning writes it: {@code 0.1.0.SNAPSHOT} is {@code 0.1.0-SNAPSHOT}. */
+    static String semver(Version version) {
+        String base = version.getMajor() + "." + version.getMinor() + "." + version.getMicro();
+        return version.getQualifier().isEmpty() ? base : base + "-" + version.getQualifier();
     }
 }
