@@ -126,10 +126,11 @@ class HawserdProcessTest {
             console.getOutputStream().write("hawser:plugins --type io.hawser.frontend.v1\r".getBytes(StandardCharsets.UTF_8));
             console.getOutputStream().flush();
             screen.awaitText("io.hawser.frontend.v1  cli");
-            console.getOutputStream().write("stop 0\r".getBytes(StandardCharsets.UTF_8));
+            // qualified: the console also has hawser:stop, which stops containers
+            console.getOutputStream().write("felix:stop 0\r".getBytes(StandardCharsets.UTF_8));
             console.getOutputStream().flush();
             screen.awaitText("hawserd stopped");
-            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "hawserd ends after 'stop 0' in its console");
+            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "hawserd ends after 'felix:stop 0' in its console");
         } finally {
             console.destroyForcibly();
         }
