@@ -3,7 +3,7 @@
  * filesystem a path lives on, what the kernel offers. Plain static helpers, safe to call often.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.hawser.host;
 
 import org.osgi.annotation.bundle.Export;

@@ -87,29 +87,61 @@ public final class HawserCli {
         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
         boolean terminal = System.console() != null && System.console().isTerminal();
-        new Request(args, terminal, envInt("COLUMNS", 80), envInt("LINES", 24), System.getProperty("user.dir")).toFrame().write(out);
+        int columns = envInt("COLUMNS", 80);
+        int rows = envInt("LINES", 24);
+        new Request(args, terminal, columns, rows, System.getProperty("user.dir")).toFrame().write(out);
 
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         OutputStream stderr = new FileOutputStream(FileDescriptor.err);
         boolean stdinStarted = false;
-        for (Frame frame; (frame = Frame.read(in)) != null; ) {
-            switch (frame.kind()) {
-                case STDOUT -> stdout.write(frame.payload());
-                case STDERR -> stderr.write(frame.payload());
-                case STDIN_WANTED -> {
-                    if (!stdinStarted) {
-                        stdinStarted = true;
-                        Thread.ofVirtual().name("stdin").start(() -> pumpStdin(System.in, out));
+        Tty tty = new Tty();
+        try {
+            for (Frame frame; (frame = Frame.read(in)) != null; ) {
+                switch (frame.kind()) {
+                    case STDOUT -> stdout.write(frame.payload());
+                    case STDERR -> stderr.write(frame.payload());
+                    case STDIN_WANTED -> {
+                        if (!stdinStarted) {
+                            stdinStarted = true;
+                            Thread.ofVirtual().name("stdin").start(() -> pumpStdin(System.in, out));
+                        }
                     }
+                    case TERMINAL -> openTerminal(tty, (frame.intAt(0) & Frame.RAW) != 0 && terminal, out, columns, rows);
+                    case EXIT -> {
+                        return frame.intAt(0);
+                    }
+                    default -> throw new IOException("unexpected " + frame.kind() + " frame from hawserd");
                 }
-                case EXIT -> {
-                    return frame.intAt(0);
-                }
-                default -> throw new IOException("unexpected " + frame.kind() + " frame from hawserd");
             }
+        } finally {
+            tty.restore();
         }
         System.err.println("hawser: hawserd closed the connection before the command finished");
         return 1;
+    }
+
+    /**
+     * The daemon runs a terminal for us: raw mode if asked (and restored however the client ends:
+     * here, on the exit status, or by a shutdown hook on SIGTERM or SIGHUP), the window size now
+     * and on every SIGWINCH. Without a terminal of our own the size is what the environment says.
+     */
+    private static void openTerminal(Tty tty, boolean raw, DataOutputStream out, int columns, int rows) throws IOException {
+        if (raw && tty.makeRaw()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(tty::restore, "restore-terminal"));
+        }
+        sendSize(tty, out, columns, rows);
+        sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), signal -> {
+            try {
+                sendSize(tty, out, columns, rows);
+            } catch (IOException e) {
+                // the command ended meanwhile: no one to tell
+            }
+        });
+    }
+
+    private static void sendSize(Tty tty, DataOutputStream out, int columns, int rows) throws IOException {
+        int[] size = tty.size().orElse(new int[] {columns, rows});
+        Frame.resize(size[0], size[1]).write(out);
     }
 
     private static void pumpStdin(InputStream stdin, DataOutputStream out) {

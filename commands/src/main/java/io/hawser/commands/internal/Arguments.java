@@ -3,6 +3,7 @@ package io.hawser.commands.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.hawser.frontend.CommandException;
 
@@ -27,6 +28,41 @@ public final class Arguments {
         return new Arguments(args);
     }
 
+    /**
+     * Arguments of a command that runs another command ({@code run IMAGE CMD…}, {@code exec
+     * CONTAINER CMD…}): options end at the first operand, as POSIX getopt has it, so the flags of
+     * the command run ({@code ls -l}) stay its own. To find that operand the options that take a
+     * value must be known. Clustered one-letter flags ({@code -it}) are taken apart when every
+     * letter is in {@code flagLetters}.
+     *
+     * @param valueOptions the options that take a value, each name spelled as on the command line
+     * @param flagLetters  the letters of the one-letter flags that take no value
+     */
+    public static Arguments untilOperand(List<String> args, Set<String> valueOptions, String flagLetters) {
+        List<String> options = new ArrayList<>();
+        int i = 0;
+        for (; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--") || !arg.startsWith("-") || arg.equals("-")) {
+                break;
+            }
+            if (valueOptions.contains(arg)) {
+                options.add(arg);
+                if (i + 1 < args.size()) {
+                    options.add(args.get(++i));
+                }
+            } else if (!arg.startsWith("--") && arg.length() > 2 && arg.substring(1).chars().allMatch(c -> flagLetters.indexOf(c) >= 0)) {
+                arg.substring(1).chars().forEach(c -> options.add("-" + (char) c));
+            } else {
+                options.add(arg);
+            }
+        }
+        int operands = i < args.size() && args.get(i).equals("--") ? i + 1 : i;
+        options.add("--");
+        options.addAll(args.subList(operands, args.size()));
+        return new Arguments(options);
+    }
+
     /** Whether one of these flags was given (each occurrence is taken). */
     public boolean flag(String... names) {
         boolean found = false;
@@ -38,7 +74,13 @@ public final class Arguments {
 
     /** The value of an option, {@code --name VALUE} or {@code --name=VALUE}; the last one wins. */
     public Optional<String> option(String... names) throws CommandException {
-        Optional<String> value = Optional.empty();
+        List<String> values = options(names);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.getLast());
+    }
+
+    /** Every value of an option that may be given several times ({@code -e A=1 -e B=2}), in order. */
+    public List<String> options(String... names) throws CommandException {
+        List<String> values = new ArrayList<>();
         for (int i = 0; i < remaining.size(); i++) {
             String arg = remaining.get(i);
             for (String name : names) {
@@ -46,17 +88,19 @@ public final class Arguments {
                     if (i + 1 >= remaining.size()) {
                         throw new CommandException(name + " needs a value", CommandException.USAGE);
                     }
-                    value = Optional.of(remaining.get(i + 1));
+                    values.add(remaining.get(i + 1));
                     remaining.subList(i, i + 2).clear();
                     i--;
+                    break;
                 } else if (arg.startsWith(name + "=")) {
-                    value = Optional.of(arg.substring(name.length() + 1));
+                    values.add(arg.substring(name.length() + 1));
                     remaining.remove(i);
                     i--;
+                    break;
                 }
             }
         }
-        return value;
+        return values;
     }
 
     /**

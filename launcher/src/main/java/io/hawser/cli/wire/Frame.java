@@ -26,7 +26,10 @@ public record Frame(Kind kind, byte[] payload) {
         STDIN(2),
         /** Client → daemon: standard input is at its end. */
         STDIN_EOF(3),
-        /** Client → daemon: the terminal's new size, two ints (columns, rows). */
+        /**
+         * Client → daemon: the terminal's size, two ints (columns, rows): once in answer to
+         * {@link #TERMINAL}, then whenever the window changes.
+         */
         RESIZE(4),
         /** Daemon → client: bytes for standard output. */
         STDOUT(16),
@@ -35,7 +38,14 @@ public record Frame(Kind kind, byte[] payload) {
         /** Daemon → client: start sending standard input. */
         STDIN_WANTED(18),
         /** Daemon → client, last frame: the exit status, one int. */
-        EXIT(19);
+        EXIT(19),
+        /**
+         * Daemon → client: the command now runs a terminal (a container's pseudo-terminal); one
+         * int of flags, {@link Frame#RAW} asking the client to put its own terminal in raw mode
+         * until the command ends. The client answers with {@link #RESIZE} and sends one again on
+         * every window change.
+         */
+        TERMINAL(20);
 
         private final int code;
 
@@ -52,6 +62,9 @@ public record Frame(Kind kind, byte[] payload) {
             throw new IOException("unknown frame kind " + code + " on the CLI socket");
         }
     }
+
+    /** The {@link Kind#TERMINAL} flag asking for raw mode: keys go to the command unprocessed and unechoed. */
+    public static final int RAW = 1;
 
     /** Writes this frame and flushes it. */
     public void write(DataOutputStream out) throws IOException {
@@ -96,7 +109,12 @@ public record Frame(Kind kind, byte[] payload) {
         return new Frame(Kind.RESIZE, ByteBuffer.allocate(8).putInt(columns).putInt(rows).array());
     }
 
-    /** The first int of the payload, for {@link Kind#EXIT} and {@link Kind#RESIZE}. */
+    /** A {@link Kind#TERMINAL} frame; {@code raw} sets {@link #RAW}. */
+    public static Frame terminal(boolean raw) {
+        return new Frame(Kind.TERMINAL, ByteBuffer.allocate(4).putInt(raw ? RAW : 0).array());
+    }
+
+    /** The int at this index of the payload, for {@link Kind#EXIT}, {@link Kind#RESIZE} and {@link Kind#TERMINAL}. */
     public int intAt(int index) {
         return ByteBuffer.wrap(payload).getInt(index * 4);
     }

@@ -7,5 +7,11 @@
  * answers with output frames and ends with {@link io.hawser.cli.wire.Frame.Kind#EXIT}. Standard
  * input flows only after the daemon asks for it, so a CLI call never swallows input meant for
  * the script that runs it.
+ *
+ * <p>A command that runs a terminal (an interactive container) sends
+ * {@link io.hawser.cli.wire.Frame.Kind#TERMINAL}; the client then reports its window size with
+ * {@link io.hawser.cli.wire.Frame.Kind#RESIZE} at once and on every change and, when asked, keeps
+ * its terminal in raw mode until the {@code EXIT} frame. Kinds are only ever added, never
+ * renumbered, so frames of older peers keep their meaning.
  */
 package io.hawser.cli.wire;

@@ -131,4 +131,43 @@ class FrameTest {
 
         assertTrue(e.getMessage() != null && e.getMessage().contains("in the middle of a frame"), String.valueOf(e.getMessage()));
     }
+
+    @Test
+    void kindCodesAreFixedOnTheWire() throws IOException {
+        // older peers read these bytes: a kind is only ever added, never renumbered
+        int[] expected = {1, 2, 3, 4, 16, 17, 18, 19, 20};
+        Frame.Kind[] kinds = {Frame.Kind.REQUEST, Frame.Kind.STDIN, Frame.Kind.STDIN_EOF, Frame.Kind.RESIZE, Frame.Kind.STDOUT,
+                Frame.Kind.STDERR, Frame.Kind.STDIN_WANTED, Frame.Kind.EXIT, Frame.Kind.TERMINAL};
+        assertEquals(kinds.length, Frame.Kind.values().length);
+        for (int i = 0; i < kinds.length; i++) {
+            assertEquals(expected[i], written(new Frame(kinds[i], new byte[0]))[0]);
+        }
+    }
+
+    @Test
+    void terminalFrameCarriesTheRawFlag() throws IOException {
+        Frame raw = Frame.read(reading(written(Frame.terminal(true))));
+        Frame cooked = Frame.read(reading(written(Frame.terminal(false))));
+
+        assertEquals(Frame.Kind.TERMINAL, raw.kind());
+        assertArrayEquals(new byte[] {20, 0, 0, 0, 4, 0, 0, 0, 1}, written(Frame.terminal(true)));
+        assertEquals(Frame.RAW, raw.intAt(0) & Frame.RAW);
+        assertEquals(0, cooked.intAt(0) & Frame.RAW);
+    }
+
+    @Test
+    void aConversationWithATerminalReadsBackInOrder() throws IOException {
+        DataInputStream in = reading(written(Frame.terminal(true), Frame.resize(100, 30), new Frame(Frame.Kind.STDIN, new byte[] {3}),
+                Frame.resize(120, 40), Frame.text(Frame.Kind.STDOUT, "^C\r\n"), Frame.exit(130)));
+
+        assertEquals(Frame.Kind.TERMINAL, Frame.read(in).kind());
+        Frame first = Frame.read(in);
+        assertEquals(100, first.intAt(0));
+        assertEquals(30, first.intAt(1));
+        assertArrayEquals(new byte[] {3}, Frame.read(in).payload());
+        assertEquals(120, Frame.read(in).intAt(0));
+        assertEquals(Frame.Kind.STDOUT, Frame.read(in).kind());
+        assertEquals(130, Frame.read(in).intAt(0));
+        assertNull(Frame.read(in));
+    }
 }

@@ -2,6 +2,8 @@ package io.hawser.runtime.runc;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +40,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *     subcommand), and {@code --console-socket} itself with {@code --terminal}.
  * <li>{@code --bundle B}: passed to the runtime; conmon also puts its {@code ctl} and {@code winsz}
  *     fifos here, and with {@code --full-attach} the {@code attach} socket. Whoever removes the
- *     bundle removes them.
+ *     bundle removes them. For an exec, B is the exec's own state directory.
  * <li>{@code --full-attach}: the attach socket is {@code B/attach} itself rather than a symlinked
- *     short path under {@code --socket-dir-path}, so its path must fit a unix socket address
- *     (107 bytes); checked before launching.
+ *     short path under {@code --socket-dir-path}; conmon binds it through {@code /proc/self/fd/N/attach}
+ *     and {@link AttachSocket} connects the same way, so the path's length does not matter.
  * <li>{@code --container-pidfile S/container.pid}: handed to {@code runc create --pid-file}.
  * <li>{@code --conmon-pidfile S/conmon.pid}: written by the long-lived conmon after its fork.
  * <li>{@code --persist-dir S}: conmon writes {@code S/exit} (the exit code in decimal: a process
@@ -48,8 +51,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *     {@link io.hawser.shim.ExitFile} reads. {@code --exit-dir} is not passed: it would write a
  *     second copy named after the id into a shared directory.
  * <li>{@code --log-path k8s-file:L}: output in the CRI log format,
- *     {@code TIME STREAM F|P TEXT} per line.
- * <li>{@code --terminal} when asked; {@code --stdin} is not passed yet (no stdin).
+ *     {@code TIME STREAM F|P TEXT} per line; {@code none:} when output is discarded.
+ * <li>{@code --terminal}, {@code --stdin} when asked; {@code --leave-stdin-open} unless stdin is to
+ *     close with the first client that detaches.
+ * <li>For an exec, {@code --exec --exec-process-spec P}: conmon runs {@code RUNC exec -d --process P}
+ *     and writes the exec's exit file and pid files into its own state directory. With
+ *     {@code --exec-attach} it waits for the caller to attach before running the process, so not
+ *     a byte of its output is missed: conmon reads the start pipe ({@code _OCI_STARTPIPE}) once
+ *     before forking, writes a line to the attach pipe ({@code _OCI_ATTACHPIPE}) once its attach
+ *     socket listens, and its child reads the start pipe again before running the runtime. Both
+ *     pipes are fifos in the state directory, opened read-write by the shell so that neither side's
+ *     open blocks.
  * </ul>
  * No {@code --sync}: without it conmon forks twice and the parent exits, so the monitor is
  * re-parented to pid 1 (or the nearest subreaper) and outlives this JVM. No {@code --syslog} or
@@ -84,8 +96,8 @@ public final class ConmonLauncher {
     private static final String CONTAINER_PIDFILE = "container.pid";
     private static final String CONMON_PIDFILE = "conmon.pid";
     private static final String CONMON_STDERR = "conmon.stderr";
-    /** sun_path holds 108 bytes including the terminating NUL. */
-    private static final int MAX_SOCKET_PATH = 107;
+    private static final String START_FIFO = "start";
+    private static final String ATTACH_FIFO = "attached";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The quoted message in a logrus line, which is how runc formats its errors. */
     private static final Pattern LOGRUS_MESSAGE = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -93,6 +105,9 @@ public final class ConmonLauncher {
     private final Path conmon;
     private final RuncCommand runtime;
     private final Duration timeout;
+
+    /** A launched process, and for an exec launched attached the connection made before it ran. */
+    public record Launched(ConmonContainer container, Optional<AttachSocket> attachment) {}
 
     /**
      * @param conmon  the conmon binary
@@ -109,33 +124,95 @@ public final class ConmonLauncher {
         this.timeout = timeout;
     }
 
+    /** The OCI runtime conmon runs. */
+    public RuncCommand runtime() {
+        return runtime;
+    }
+
     /**
-     * Creates the container under a detached conmon and returns once {@code runc create} has
-     * succeeded; the process waits for {@link #start}. On failure nothing is left: no runtime
-     * state, no conmon, no state directory.
+     * Creates the container (or runs the exec'd process) under a detached conmon and returns once
+     * the runtime has succeeded; a container's process waits for {@link #start}. On failure nothing
+     * is left: no runtime state, no conmon, no state directory.
      *
+     * @param attach for an exec with a log, connect to its output before it runs
      * @throws IOException naming what failed: the runtime's error (for example a command missing
      *                     from the image), conmon's exit status and error output, or the timeout
      */
-    public ConmonContainer launch(ConmonLaunch launch) throws IOException, InterruptedException {
-        Path attachSocket = launch.bundle().resolve("attach");
-        if (attachSocket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            throw new IOException("bundle path too long for conmon's attach socket " + attachSocket
-                    + " (at most " + MAX_SOCKET_PATH + " bytes)");
+    public Launched launch(ConmonLaunch launch, boolean attach) throws IOException, InterruptedException {
+        if (attach && (!launch.exec() || launch.streams().logPath() == null)) {
+            throw new IllegalArgumentException("only an exec with a log is launched attached");
         }
         Path stateDir = Files.createDirectories(launch.stateDir());
-        ProcessBuilder builder = new ProcessBuilder(command(launch))
+        ProcessBuilder builder = new ProcessBuilder(command(launch, attach))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectError(stateDir.resolve(CONMON_STDERR).toFile());
         builder.environment().put("_OCI_SYNCPIPE", "3");
+        if (attach) {
+            LibC.INSTANCE.mkfifo(stateDir.resolve(START_FIFO).toString(), 0600);
+            LibC.INSTANCE.mkfifo(stateDir.resolve(ATTACH_FIFO).toString(), 0600);
+            builder.environment().put("_OCI_STARTPIPE", "4");
+            builder.environment().put("_OCI_ATTACHPIPE", "5");
+        }
         Process process = builder.start();
+        AttachSocket attachment = null;
         try {
+            if (attach) {
+                attachment = attachBeforeStart(launch, process);
+            }
             awaitCreated(launch, process);
-            return new ConmonContainer(launch.id(), stateDir, readPid(stateDir.resolve(CONTAINER_PIDFILE)),
-                    readPid(stateDir.resolve(CONMON_PIDFILE)));
+            ConmonContainer container = new ConmonContainer(launch.id(), stateDir,
+                    readPid(stateDir.resolve(CONTAINER_PIDFILE)), readPid(stateDir.resolve(CONMON_PIDFILE)));
+            return new Launched(container, Optional.ofNullable(attachment));
         } catch (IOException | InterruptedException | RuntimeException e) {
-            abandon(launch.id(), stateDir);
+            if (attachment != null) {
+                attachment.close();
+            }
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            abandon(launch, stateDir);
             throw e;
+        }
+    }
+
+    /**
+     * The exec handshake (see the class comment): let conmon fork, wait until its attach socket
+     * listens, connect, then let it run the process.
+     */
+    private AttachSocket attachBeforeStart(ConmonLaunch launch, Process process) throws IOException, InterruptedException {
+        Path stateDir = launch.stateDir();
+        try (OutputStream start = within(launch, "open the start pipe", () -> Files.newOutputStream(stateDir.resolve(START_FIFO)));
+             InputStream attached = within(launch, "open the attach pipe", () -> Files.newInputStream(stateDir.resolve(ATTACH_FIFO)))) {
+            start.write('\n');
+            start.flush();
+            String line = within(launch, "report its attach socket", () -> readLine(attached));
+            if (line == null) {
+                throw new IOException("conmon exited before exec " + stateDir.getFileName() + " in " + launch.id()
+                        + " could attach: " + conmonErrors(stateDir));
+            }
+            AttachSocket attachment = AttachSocket.connect(launch.bundle(), launch.streams().stdin());
+            start.write('\n');
+            start.flush();
+            return attachment;
+        }
+    }
+
+    /** Runs a blocking step on a virtual thread, bounded by the timeout. */
+    private <T> T within(ConmonLaunch launch, String step, Callable<T> work) throws IOException, InterruptedException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            worker.interrupt();
+            throw new IOException("conmon did not " + step + " for " + launch.id() + " within " + timeout);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("conmon did not " + step + " for " + launch.id(), e.getCause());
         }
     }
 
@@ -166,11 +243,28 @@ public final class ConmonLauncher {
         deleteTree(container.stateDir());
     }
 
-    private List<String> command(ConmonLaunch launch) {
+    /** Waits for a conmon to exit, once its process has ended and its exit file is written. */
+    void awaitExit(long pid) throws IOException, InterruptedException {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty()) {
+            return;
+        }
+        try {
+            process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("conmon (pid " + pid + ") still runs " + timeout + " after its process ended");
+        } catch (ExecutionException e) {
+            throw new IOException("waiting for conmon (pid " + pid + ") failed", e.getCause());
+        }
+    }
+
+    private List<String> command(ConmonLaunch launch, boolean attach) {
         Path state = launch.stateDir();
+        ConmonLaunch.Streams streams = launch.streams();
         // not exec: see the class comment, the JVM must read the sync line from a child that lives until it is written
+        String pipes = attach ? " 4<>\"$HAWSER_START\" 5<>\"$HAWSER_ATTACHED\"" : "";
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "{ \"$0\" \"$@\" 3>&1 || echo \"conmon exited with status $?\" >&2; } | head -n 1",
+                "{ \"$0\" \"$@\" 3>&1" + pipes + " || echo \"conmon exited with status $?\" >&2; } | head -n 1",
                 conmon.toString(),
                 "--api-version", "1",
                 "--cid", launch.id(), "--cuuid", launch.id(), "--name", launch.id(),
@@ -180,10 +274,22 @@ public final class ConmonLauncher {
                 "--container-pidfile", state.resolve(CONTAINER_PIDFILE).toString(),
                 "--conmon-pidfile", state.resolve(CONMON_PIDFILE).toString(),
                 "--persist-dir", state.toString(),
-                "--log-path", "k8s-file:" + launch.logPath()));
+                "--log-path", streams.logPath() == null ? "none:" : "k8s-file:" + streams.logPath()));
         runtime.globalArgs().forEach(arg -> command.add("--runtime-arg=" + arg));
-        if (launch.terminal()) {
+        if (streams.terminal()) {
             command.add("--terminal");
+        }
+        if (streams.stdin()) {
+            command.add("--stdin");
+            if (!streams.stdinOnce()) {
+                command.add("--leave-stdin-open");
+            }
+        }
+        if (launch.exec()) {
+            command.addAll(List.of("--exec", "--exec-process-spec", launch.processSpec().toString()));
+            if (attach) {
+                command.add("--exec-attach");
+            }
         }
         return command;
     }
@@ -206,7 +312,7 @@ public final class ConmonLauncher {
         if (report == null) {
             process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             throw new IOException("conmon exited without reporting on container " + launch.id()
-                    + ": " + Files.readString(launch.stateDir().resolve(CONMON_STDERR)).strip());
+                    + ": " + conmonErrors(launch.stateDir()));
         }
         JsonNode message = JSON.readTree(report);
         long pid = message.path("data").asLong(-1);
@@ -224,18 +330,40 @@ public final class ConmonLauncher {
         }
     }
 
+    /** One line from a pipe, read byte by byte so nothing after it is consumed; null at end of file. */
+    private static String readLine(InputStream pipe) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = pipe.read(); b != '\n'; b = pipe.read()) {
+            if (b < 0) {
+                return null;
+            }
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    private static String conmonErrors(Path stateDir) throws IOException {
+        Path errors = stateDir.resolve(CONMON_STDERR);
+        return Files.exists(errors) ? Files.readString(errors).strip() : "";
+    }
+
     /** The message of runc's logrus-formatted error, unquoted; any other text as it is. */
     private static String runtimeError(String text) {
         Matcher matcher = LOGRUS_MESSAGE.matcher(text);
         return matcher.find() ? matcher.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : text.strip();
     }
 
-    /** Removes what a failed launch may have left: the runtime's container, conmon, the state directory. */
-    private void abandon(String id, Path stateDir) throws IOException, InterruptedException {
-        try {
-            runtime.delete(id, true);
-        } catch (IOException alreadyGone) {
-            // runc removes the container itself when create fails
+    /**
+     * Removes what a failed launch may have left: the runtime's container (never for an exec,
+     * whose container runs on), conmon, the state directory.
+     */
+    private void abandon(ConmonLaunch launch, Path stateDir) throws IOException, InterruptedException {
+        if (!launch.exec()) {
+            try {
+                runtime.delete(launch.id(), true);
+            } catch (IOException alreadyGone) {
+                // runc removes the container itself when create fails
+            }
         }
         Path conmonPidfile = stateDir.resolve(CONMON_PIDFILE);
         if (Files.exists(conmonPidfile)) {
@@ -244,20 +372,6 @@ public final class ConmonLauncher {
             awaitExit(conmonPid);
         }
         deleteTree(stateDir);
-    }
-
-    private void awaitExit(long pid) throws IOException, InterruptedException {
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty()) {
-            return;
-        }
-        try {
-            process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("conmon (pid " + pid + ") still runs " + timeout + " after its container was deleted");
-        } catch (ExecutionException e) {
-            throw new IOException("waiting for conmon (pid " + pid + ") failed", e.getCause());
-        }
     }
 
     private static long readPid(Path pidfile) throws IOException {
@@ -269,7 +383,7 @@ public final class ConmonLauncher {
         }
     }
 
-    private static void deleteTree(Path directory) throws IOException {
+    static void deleteTree(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

@@ -1,20 +1,15 @@
 package io.hawser.runtime.runc;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hawser.host.HostCommand;
 
 /**
  * Runs the subcommands of an OCI runtime's command line ({@code runc}, {@code crun}, {@code youki})
@@ -99,42 +94,39 @@ public final class RuncCommand {
         return ids;
     }
 
+    /** Pauses every process of the container (the freezer cgroup). */
+    public void pause(String id) throws IOException {
+        run("pause", id);
+    }
+
+    /** Thaws a paused container. */
+    public void resume(String id) throws IOException {
+        run("resume", id);
+    }
+
+    /** The host pids of every process in the container's cgroup. */
+    public List<Long> pids(String id) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        // like list, "null" when there are none
+        JSON.readTree(run("ps", "--format", "json", id)).forEach(pid -> pids.add(pid.asLong()));
+        return pids;
+    }
+
+    /**
+     * Changes the container's resource limits.
+     *
+     * @param resources a file holding the OCI spec's {@code linux.resources} object in JSON
+     */
+    public void update(String id, Path resources) throws IOException {
+        run("update", "--resources", resources.toString(), id);
+    }
+
     /** Runs one subcommand and returns its standard output. */
     private String run(String... subcommand) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(runtime.toString());
         command.addAll(globalArgs());
         command.addAll(List.of(subcommand));
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        CompletableFuture<String> output = readFully(process.getInputStream());
-        CompletableFuture<String> errors = readFully(process.getErrorStream());
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed with exit status " + process.exitValue()
-                        + ": " + errors.get().strip());
-            }
-            return output.get();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(String.join(" ", command) + " interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IOException(String.join(" ", command) + ": reading its output failed", e.getCause());
-        }
-    }
-
-    /** Drains a stream on a virtual thread, so a full pipe never blocks the process. */
-    private static CompletableFuture<String> readFully(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, Thread.ofVirtual()::start);
+        return HostCommand.run(timeout, command);
     }
 }

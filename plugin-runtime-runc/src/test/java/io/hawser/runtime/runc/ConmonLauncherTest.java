@@ -158,7 +158,8 @@ class ConmonLauncherTest {
         // every container shares one read-only rootfs, named by absolute path (runc refuses a symlink)
         Files.writeString(bundle.resolve("config.json"), config(id, temp.resolve("rootfs"), terminal, args));
         Path stateDir = temp.resolve("state").resolve(id);
-        ConmonContainer container = launcher.launch(new ConmonLaunch(id, bundle, stateDir, terminal, temp.resolve(id + ".log")));
+        ConmonContainer container = launcher.launch(new ConmonLaunch(id, bundle, stateDir,
+                new ConmonLaunch.Streams(temp.resolve(id + ".log"), terminal, false, false), null), false).container();
         launched.add(container);
         return container;
     }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.hawser.host.HostCommand;
+
 /**
  * The subvolume operations the snapshotter needs, done with the {@code btrfs} command line of
  * btrfs-progs. Each is one short ioctl inside the program; a process per operation costs a few

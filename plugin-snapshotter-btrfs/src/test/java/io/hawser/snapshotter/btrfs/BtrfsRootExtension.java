@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.hawser.host.Executables;
+import io.hawser.host.HostCommand;
 import io.hawser.host.KernelFilesystems;
 import io.hawser.host.MountTable;
 import io.hawser.kernel.internal.mount.LinuxMounter;

@@ -105,12 +105,13 @@ public final class CliServer implements Closeable {
                 return;
             }
             Request request = Request.fromFrame(first);
-            ClientInput input = new ClientInput(in, out, Thread.currentThread());
+            CliTerminal terminal = new CliTerminal(out);
+            ClientInput input = new ClientInput(in, out, Thread.currentThread(), terminal);
             input.start();
             PrintStream stdout = new PrintStream(new FrameOutputStream(out, Frame.Kind.STDOUT), true, StandardCharsets.UTF_8);
             PrintStream stderr = new PrintStream(new FrameOutputStream(out, Frame.Kind.STDERR), true, StandardCharsets.UTF_8);
             int status = commands.run(List.copyOf(request.args()),
-                    new StreamsContext(stdout, stderr, input, request.terminal(), request.columns(), Path.of(request.workingDirectory())));
+                    new StreamsContext(stdout, stderr, input, request.terminal(), request.columns(), Path.of(request.workingDirectory()), terminal));
             stdout.flush();
             stderr.flush();
             Frame.exit(status).write(out);

@@ -21,16 +21,18 @@ final class ClientInput extends InputStream {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Thread command;
+    private final CliTerminal terminal;
     private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
     private byte[] current = new byte[0];
     private int position;
     private boolean asked;
     private boolean ended;
 
-    ClientInput(DataInputStream in, DataOutputStream out, Thread command) {
+    ClientInput(DataInputStream in, DataOutputStream out, Thread command, CliTerminal terminal) {
         this.in = in;
         this.out = out;
         this.command = command;
+        this.terminal = terminal;
     }
 
     void start() {
@@ -43,7 +45,12 @@ final class ClientInput extends InputStream {
                 switch (frame.kind()) {
                     case STDIN -> chunks.add(frame.payload());
                     case STDIN_EOF -> chunks.add(END);
-                    case RESIZE -> { /* only interactive containers use the size; none runs through here yet */ }
+                    case RESIZE -> {
+                        if (frame.payload().length != 8) {
+                            throw new IOException("RESIZE frame of " + frame.payload().length + " bytes from the client");
+                        }
+                        terminal.resized(frame.intAt(0), frame.intAt(1));
+                    }
                     default -> throw new IOException("unexpected " + frame.kind() + " frame from the client");
                 }
             }

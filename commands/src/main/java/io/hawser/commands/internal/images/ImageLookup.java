@@ -9,7 +9,7 @@ import io.hawser.images.ImageStore;
 import io.hawser.images.Reference;
 
 /** Finds the image a name on the command line means. */
-final class ImageLookup {
+public final class ImageLookup {
 
     private ImageLookup() {}
 
@@ -20,7 +20,7 @@ final class ImageLookup {
      *
      * @throws HawserException {@code NOT_FOUND} naming the normalized reference
      */
-    static Image find(ImageStore store, String name) throws IOException {
+    public static Image find(ImageStore store, String name) throws IOException {
         String normalized = Reference.parse(name).toString();
         Optional<Image> image = store.get(normalized);
         if (image.isEmpty() && !normalized.equals(name)) {

@@ -16,7 +16,7 @@ import io.hawser.images.PullProgress;
  * second (state, bytes, a bar); otherwise one plain line per blob when it starts and when it ends,
  * which reads well in a log file.
  */
-final class PullProgressPrinter implements PullProgress {
+public final class PullProgressPrinter implements PullProgress {
 
     private static final Duration REDRAW_EVERY = Duration.ofMillis(100);
 
@@ -32,7 +32,7 @@ final class PullProgressPrinter implements PullProgress {
     private int linesDrawn;
     private Instant lastDraw = Instant.EPOCH;
 
-    PullProgressPrinter(PrintStream out, boolean terminal, int columns) {
+    public PullProgressPrinter(PrintStream out, boolean terminal, int columns) {
         this.out = out;
         this.terminal = terminal;
         this.columns = columns;
@@ -63,7 +63,7 @@ final class PullProgressPrinter implements PullProgress {
     }
 
     /** The final picture, and the elapsed time and amount. */
-    synchronized void finish() {
+    public synchronized void finish() {
         if (terminal) {
             draw();
         }

@@ -23,6 +23,7 @@ import java.util.List;
 
 import io.hawser.cli.wire.Frame;
 import io.hawser.cli.wire.Request;
+import io.hawser.commands.internal.ClientTerminal;
 import io.hawser.commands.internal.CommandRegistry;
 import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandContext;
@@ -78,6 +79,30 @@ class CliServerTest {
             @Override
             public int run(CommandContext context, List<String> args) throws IOException {
                 context.in().transferTo(context.out());
+                return 0;
+            }
+        });
+        commands.add("tty", new Command() {
+            @Override
+            public String summary() {
+                return "open the client's terminal and print the sizes it reports";
+            }
+
+            @Override
+            public String usage() {
+                return "";
+            }
+
+            @Override
+            public int run(CommandContext context, List<String> args) throws Exception {
+                ClientTerminal terminal = ClientTerminal.of(context).orElseThrow();
+                var resized = new java.util.concurrent.LinkedBlockingQueue<ClientTerminal.Size>();
+                terminal.onResize(resized::add);
+                ClientTerminal.Size first = terminal.open(true, java.time.Duration.ofSeconds(10)).orElseThrow();
+                context.out().println(first.columns() + "x" + first.rows());
+                resized.take();
+                ClientTerminal.Size next = resized.take();
+                context.out().println(next.columns() + "x" + next.rows());
                 return 0;
             }
         });
@@ -198,5 +223,29 @@ class CliServerTest {
         server = new CliServer(socket, commands);
 
         assertEquals(new Reply("still here\n", "", 0), call("echo", "still", "here"));
+    }
+
+    @Test
+    void aTerminalIsOpenedRawAndTheClientsSizesReachTheCommand() throws IOException {
+        try (Client client = new Client(socket)) {
+            client.send(new Request(List.of("tty"), true, 80, 24, "/").toFrame());
+
+            Frame terminal = client.receive();
+            assertEquals(Frame.Kind.TERMINAL, terminal.kind());
+            assertEquals(Frame.RAW, terminal.intAt(0));
+            client.send(Frame.resize(0, 0));
+            client.send(Frame.resize(132, 43));
+            assertEquals("132x43\n", new String(client.receive().payload(), StandardCharsets.UTF_8));
+            client.send(Frame.resize(100, 30));
+
+            assertEquals(new Reply("100x30\n", "", 0), client.replyUntilExit());
+        }
+    }
+
+    @Test
+    void aCommandInTheConsoleHasNoClientTerminal() {
+        var context = new io.hawser.commands.internal.StreamsContext(System.out, System.err, java.io.InputStream.nullInputStream(), false, 80, dir);
+
+        assertTrue(ClientTerminal.of(context).isEmpty());
     }
 }

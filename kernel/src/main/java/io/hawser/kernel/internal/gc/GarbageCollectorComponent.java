@@ -7,8 +7,10 @@ import java.util.List;
 import io.hawser.content.GarbageCollector;
 import io.hawser.images.Image;
 import io.hawser.images.ImageStore;
+import io.hawser.kernel.internal.containers.ContainerRecords;
 import io.hawser.kernel.internal.content.LocalContentStore;
 import io.hawser.kernel.internal.metadata.Leases;
+import io.hawser.kernel.internal.metadata.Metadata;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -16,7 +18,10 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Registers the garbage collector, with image records as its roots (containers join later). */
+/**
+ * Registers the garbage collector. Its roots are the image records and the images of containers,
+ * which stay after their image record is deleted ({@code rmi}), as containerd keeps them.
+ */
 @Component(service = GarbageCollector.class, configurationPid = GarbageCollectorComponent.PID)
 @Designate(ocd = GarbageCollectorComponent.Config.class)
 public final class GarbageCollectorComponent extends MarkSweepCollector {
@@ -33,8 +38,10 @@ public final class GarbageCollectorComponent extends MarkSweepCollector {
 
     @Activate
     public GarbageCollectorComponent(@Reference LocalContentStore store, @Reference Leases leases,
-            @Reference ImageStore images, Config config) {
-        super(store, leases, List.of(now -> images.list(image -> true).stream().map(Image::target).map(Root::of).toList()),
+            @Reference ImageStore images, @Reference Metadata metadata, Config config) {
+        super(store, leases, List.of(
+                        now -> images.list(image -> true).stream().map(Image::target).map(Root::of).toList(),
+                        now -> new ContainerRecords(metadata, Clock.systemUTC()).imageRoots()),
                 Clock.systemUTC(), Duration.ofSeconds(config.ingest_max_age_seconds()));
     }
 }

@@ -68,7 +68,7 @@ class GarbageCollectorComponentTest {
 
             ContentStoreComponent store = new ContentStoreComponent(daemon(), metadata);
             ImageStoreComponent images = new ImageStoreComponent(metadata);
-            GarbageCollectorComponent collector = new GarbageCollectorComponent(store, new LeasesComponent(metadata), images,
+            GarbageCollectorComponent collector = new GarbageCollectorComponent(store, new LeasesComponent(metadata), images, metadata,
                     ingestMaxAgeSeconds(0));
 
             byte[] manifest = "{\"layers\":[]}".getBytes(StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package io.hawser.snapshotter.btrfs;
+package io.hawser.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

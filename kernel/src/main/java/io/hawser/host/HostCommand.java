@@ -1,4 +1,4 @@
-package io.hawser.snapshotter.btrfs;
+package io.hawser.host;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +12,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a host program to completion with a time limit: the btrfs command line here, and mkfs,
- * mount and losetup in the tests. A failure names the command, its exit status and its stderr, so
- * an operator can run the same command by hand.
+ * Runs a host program to completion with a time limit: the btrfs command line, an OCI runtime's
+ * subcommands, mkfs, mount and losetup in tests. A failure names the command, its exit status and
+ * its stderr, so an operator can run the same command by hand.
  */
-final class HostCommand {
+public final class HostCommand {
 
     private HostCommand() {}
 
@@ -27,7 +27,7 @@ final class HostCommand {
      * @throws IOException when it cannot start, exits with a status other than 0, or runs longer
      *                     than {@code timeout} (it is killed then)
      */
-    static String run(Duration timeout, List<String> command) throws IOException {
+    public static String run(Duration timeout, List<String> command) throws IOException {
         String shown = String.join(" ", command);
         Process process;
         try {

@@ -1,0 +1,94 @@
+package io.hawser.kernel.internal.containers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import io.hawser.containers.ContainerService;
+import io.hawser.content.ContentStore;
+import io.hawser.images.ImageService;
+import io.hawser.images.ImageStore;
+import io.hawser.kernel.internal.metadata.Metadata;
+import io.hawser.kernel.internal.spec.HostFacts;
+import io.hawser.plugin.Daemon;
+import io.hawser.runtime.Runtime;
+import io.hawser.snapshots.Mounter;
+import io.hawser.snapshots.Snapshotters;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Registers the {@link ContainerManager} as the container service, configured by
+ * {@code io.hawser.containers}, and hands it the runtime plugins as they come and go. Each arriving
+ * runtime's tasks are matched with the records on a virtual thread of their own, so a runtime with
+ * many tasks does not hold up the component runtime.
+ */
+@Component(service = ContainerService.class, configurationPid = ContainerServiceComponent.PID)
+@Designate(ocd = ContainerServiceComponent.Config.class)
+public final class ContainerServiceComponent extends ContainerManager {
+
+    static final String PID = "io.hawser.containers";
+
+    private static final System.Logger LOG = System.getLogger(ContainerServiceComponent.class.getName());
+
+    @ObjectClassDefinition(name = "Hawser containers")
+    public @interface Config {
+        @AttributeDefinition(description = "The runtime handler of containers whose request names none")
+        String default_runtime() default "runc";
+
+        @AttributeDefinition(description = "How long a forced removal waits for a task killed with SIGKILL to exit (seconds)")
+        long kill_timeout_seconds() default 10;
+    }
+
+    @Activate
+    public ContainerServiceComponent(@Reference Daemon daemon, @Reference Metadata metadata, @Reference ImageStore imageStore,
+            @Reference ImageService imageService, @Reference ContentStore content, @Reference Snapshotters snapshotters,
+            @Reference Mounter mounter, @Reference EventAdmin eventAdmin, Config config) throws IOException {
+        super(new ContainerRecords(metadata, Clock.systemUTC()),
+                new StoredImages(imageStore, imageService, content), snapshotters, mounter,
+                (topic, properties) -> eventAdmin.postEvent(new Event(topic, properties)),
+                HostFacts.ofThisProcess(), new ContainerFiles(daemon.root(), daemon.state(), Path.of("/etc/resolv.conf")),
+                config.default_runtime(), Duration.ofSeconds(config.kill_timeout_seconds()), Clock.systemUTC());
+        recover();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + Runtime.RUNTIME_PROPERTY + "=*)")
+    void bindRuntime(Runtime runtime, Map<String, Object> properties) {
+        String handler = handler(properties);
+        addRuntime(handler, runtime);
+        Thread.ofVirtual().name("reconcile-" + handler).start(() -> {
+            try {
+                reconcile(handler, runtime);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not match the tasks of runtime " + handler
+                        + " with the container records: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    void unbindRuntime(Runtime runtime, Map<String, Object> properties) {
+        removeRuntime(handler(properties), runtime);
+    }
+
+    private static String handler(Map<String, Object> properties) {
+        return String.valueOf(properties.get(Runtime.RUNTIME_PROPERTY));
+    }
+
+    @Deactivate
+    void deactivate() {
+        close();
+    }
+}
