@@ -131,10 +131,21 @@ abstract class ContainerFixture {
         return psRows().stream().map(ContainerFixture::lastColumn).toList();
     }
 
-    /** Waits until the container's {@code ps -a} row matches {@code regex} (case-insensitive, anywhere in the row). */
+    /**
+     * The STATUS column of the container's {@code ps -a} row ({@code Up 5 seconds},
+     * {@code Exited (0) 3 seconds ago}, as docker words it); columns are two or more spaces apart.
+     */
+    Optional<String> status(String name) throws Exception {
+        return psRow(name).map(row -> {
+            String[] columns = row.strip().split("\\s{2,}");
+            return columns[columns.length - 2];
+        });
+    }
+
+    /** Waits until the container's status matches {@code regex} (case-insensitive, anywhere in it). */
     void awaitStatus(String name, String regex) throws Exception {
         Hawserd.awaitTrue(name + " shown by ps -a as /" + regex + "/; ps -a:\n" + String.join("\n", psRows()),
-                () -> psRow(name).map(row -> row.matches("(?i).*" + regex + ".*")).orElse(false));
+                () -> status(name).map(s -> s.matches("(?i).*(" + regex + ").*")).orElse(false));
     }
 
     /** Waits until {@code hawser logs NAME} prints {@code text}, on stdout or stderr. */

@@ -107,7 +107,7 @@ class ContainerLifecycleTest extends ContainerFixture {
         } finally {
             script.destroyForcibly();
         }
-        awaitStatus(name, "running|up");
+        awaitStatus(name, "^Up [^(]*$");
     }
 
     @Test
@@ -157,7 +157,7 @@ class ContainerLifecycleTest extends ContainerFixture {
 
         Result resume = daemon.hawser("resume", name);
         assertEquals(0, resume.status(), resume.err());
-        awaitStatus(name, "running|up");
+        awaitStatus(name, "^Up [^(]*$");
         assertEquals("THAWED", freezerState(id));
         assertEquals("awake\n", daemon.hawser("exec", name, "echo", "awake").out());
     }
