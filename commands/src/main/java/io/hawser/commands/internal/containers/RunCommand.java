@@ -185,7 +185,7 @@ public final class RunCommand implements Command {
         }
     }
 
-    private static void resize(Process process, ClientTerminal.Size size) {
+    static void resize(Process process, ClientTerminal.Size size) {
         try {
             process.resizePty(size.columns(), size.rows());
         } catch (IOException e) {

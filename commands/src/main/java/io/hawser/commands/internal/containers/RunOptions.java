@@ -90,7 +90,7 @@ record RunOptions(boolean rm, boolean detach, boolean interactive, boolean tty, 
      * An environment entry must carry its value: docker's {@code -e KEY} takes the value from the
      * client's environment, which the daemon does not see.
      */
-    private static void checkEnv(String entry, String from) throws CommandException {
+    static void checkEnv(String entry, String from) throws CommandException {
         int equals = entry.indexOf('=');
         if (equals <= 0) {
             throw new CommandException(from + " " + entry + ": give KEY=VALUE (the daemon does not see the client's environment)",

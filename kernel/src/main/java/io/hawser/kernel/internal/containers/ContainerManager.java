@@ -19,8 +19,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -99,8 +98,12 @@ public class ContainerManager implements ContainerService, AutoCloseable {
     private final Map<String, Runtime> runtimes = new ConcurrentHashMap<>();
     private final Map<String, ManagedTask> watched = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    // announcing an exit writes the database: not on the runtime's thread that completed the wait
-    private final ExecutorService announcers = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Runs announcements: an exit's writes the database, which is not for the runtime's thread that
+     * completed the wait. It never refuses work, since a refusal would be thrown into that thread.
+     */
+    private final Executor announcers = Thread.ofVirtual().name("container-events")::start;
+    private volatile boolean closed;
 
     /**
      * @param defaultRuntime the runtime handler of requests that name none
@@ -165,9 +168,11 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         }
     }
 
+    /** Stops announcing; tasks keep running in their shims and are watched again by the next service. */
     @Override
     public void close() {
-        announcers.shutdownNow();
+        closed = true;
+        watched.clear();
     }
 
     @Override
@@ -427,16 +432,21 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             return existing;
         }
         task.waitFor().whenCompleteAsync((status, failure) -> {
-            if (failure == null && watched.get(container.id()) == managed) {
+            if (failure == null && isCurrent(managed)) {
                 announceExit(container, managed.knownPid(), status);
             }
         }, announcers);
         task.oom().thenRunAsync(() -> {
-            if (watched.get(container.id()) == managed) {
+            if (isCurrent(managed)) {
                 events.post(Topics.TASK_OOM, taskProperties(container, 0));
             }
         }, announcers);
         return managed;
+    }
+
+    /** Whether a handle is still the one watched for its container, by a service still open. */
+    private boolean isCurrent(ManagedTask managed) {
+        return !closed && watched.get(managed.container().id()) == managed;
     }
 
     private static long pidOf(Task task) {
@@ -463,6 +473,9 @@ public class ContainerManager implements ContainerService, AutoCloseable {
 
     /** Publishes the exit of a process exec'd into a container's task; exec'd processes are not recorded. */
     void announceExecExit(Container container, String execId, long pid, ExitStatus status) {
+        if (closed) {
+            return;
+        }
         Map<String, Object> properties = taskProperties(container, pid);
         properties.put(EventProperties.EXEC_ID, execId);
         exitProperties(properties, status);
@@ -470,7 +483,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
     }
 
     /** Runs work on a virtual thread of the announcers, for the managed tasks' exec watches. */
-    ExecutorService announcers() {
+    Executor announcers() {
         return announcers;
     }
 

@@ -16,6 +16,7 @@ import io.hawser.plugin.Daemon;
 import io.hawser.runtime.Runtime;
 import io.hawser.snapshots.Mounter;
 import io.hawser.snapshots.Snapshotters;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -34,8 +35,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code io.hawser.containers}, and hands it the runtime plugins as they come and go. Each arriving
  * runtime's tasks are matched with the records on a virtual thread of their own, so a runtime with
  * many tasks does not hold up the component runtime.
+ *
+ * <p>Immediate, so that tasks left running by the previous daemon are watched, and exits that
+ * happened meanwhile announced, when the daemon starts rather than when the service is first used.
+ * The image service is got only when a container is created (SCR releases it on deactivation).
  */
-@Component(service = ContainerService.class, configurationPid = ContainerServiceComponent.PID)
+@Component(service = ContainerService.class, configurationPid = ContainerServiceComponent.PID, immediate = true)
 @Designate(ocd = ContainerServiceComponent.Config.class)
 public final class ContainerServiceComponent extends ContainerManager {
 
@@ -54,10 +59,10 @@ public final class ContainerServiceComponent extends ContainerManager {
 
     @Activate
     public ContainerServiceComponent(@Reference Daemon daemon, @Reference Metadata metadata, @Reference ImageStore imageStore,
-            @Reference ImageService imageService, @Reference ContentStore content, @Reference Snapshotters snapshotters,
+            @Reference ComponentServiceObjects<ImageService> imageServices, @Reference ContentStore content, @Reference Snapshotters snapshotters,
             @Reference Mounter mounter, @Reference EventAdmin eventAdmin, Config config) throws IOException {
         super(new ContainerRecords(metadata, Clock.systemUTC()),
-                new StoredImages(imageStore, imageService, content), snapshotters, mounter,
+                new StoredImages(imageStore, imageServices::getService, content), snapshotters, mounter,
                 (topic, properties) -> eventAdmin.postEvent(new Event(topic, properties)),
                 HostFacts.ofThisProcess(), new ContainerFiles(daemon.root(), daemon.state(), Path.of("/etc/resolv.conf")),
                 config.default_runtime(), Duration.ofSeconds(config.kill_timeout_seconds()), Clock.systemUTC());

@@ -2,6 +2,7 @@ package io.hawser.kernel.internal.containers;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hawser.content.ContentStore;
@@ -14,17 +15,29 @@ import io.hawser.images.Reference;
 import io.hawser.images.ResolvedImage;
 import io.hawser.kernel.internal.images.ImageJson;
 
-/** {@link Images} from the daemon's image store, image service and content store, for this host's platform. */
+/**
+ * {@link Images} from the daemon's image store, image service and content store, for this host's
+ * platform. The image service is got on first use: it opens every snapshotter when it starts,
+ * which a daemon that only supervises running containers need not pay for.
+ */
 public final class StoredImages implements Images {
 
     private final ImageStore store;
-    private final ImageService service;
+    private final Supplier<ImageService> services;
     private final ContentStore content;
+    private ImageService service;
 
-    public StoredImages(ImageStore store, ImageService service, ContentStore content) {
+    public StoredImages(ImageStore store, Supplier<ImageService> services, ContentStore content) {
         this.store = store;
-        this.service = service;
+        this.services = services;
         this.content = content;
+    }
+
+    private synchronized ImageService service() {
+        if (service == null) {
+            service = services.get();
+        }
+        return service;
     }
 
     @Override
@@ -45,15 +58,15 @@ public final class StoredImages implements Images {
 
     @Override
     public JsonNode config(Image image) throws IOException {
-        ResolvedImage resolved = service.resolve(image, Platform.host());
+        ResolvedImage resolved = service().resolve(image, Platform.host());
         return ImageJson.readObjectBlob(content, resolved.config().digest(), "config of image " + image.name());
     }
 
     @Override
     public String unpack(Image image, String snapshotter) throws IOException {
-        if (service.resolve(image, Platform.host()).layers().isEmpty()) {
+        if (service().resolve(image, Platform.host()).layers().isEmpty()) {
             return "";
         }
-        return service.unpack(image, Platform.host(), snapshotter).toString();
+        return service().unpack(image, Platform.host(), snapshotter).toString();
     }
 }

@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.hawser.containers.Container;
 import io.hawser.content.CollectionReport;
 import io.hawser.content.ContentStore;
 import io.hawser.content.ContentWriter;
@@ -20,6 +22,7 @@ import io.hawser.content.Digest;
 import io.hawser.images.Descriptor;
 import io.hawser.images.Image;
 import io.hawser.images.MediaTypes;
+import io.hawser.kernel.internal.containers.ContainerRecords;
 import io.hawser.kernel.internal.content.ContentStoreComponent;
 import io.hawser.kernel.internal.metadata.ImageStoreComponent;
 import io.hawser.kernel.internal.metadata.LeasesComponent;
@@ -84,6 +87,16 @@ class GarbageCollectorComponentTest {
             CollectionReport report = collector.collect();
             assertEquals(List.of(), report.removedBlobs());
             assertEquals(List.of("interrupted"), report.removedIngests(), "a max age of zero removes every idle ingest");
+
+            // rmi of an image a container was created from, as containerd allows: its content stays with the container
+            ContainerRecords containers = new ContainerRecords(metadata, Clock.systemUTC());
+            Descriptor target = images.get("app").orElseThrow().target();
+            containers.insert(new Container("web1", "web", "app", "runc", "overlay", "container-web1", "{}",
+                    root.resolve("web1.log"), false, false, false, 15, Map.of(), Instant.EPOCH), target, "app");
+            images.delete("app");
+            assertEquals(List.of(), collector.collect().removedBlobs());
+            containers.delete("web1");
+            assertEquals(List.of(digest), collector.collect().removedBlobs());
         } finally {
             metadata.close();
             if (operatorSetting == null) {

@@ -84,6 +84,25 @@ class MetadataTest {
     }
 
     @Test
+    void containerRowsOfTheFirstSchemaAreNamedByTheirIdsAndNamesAreUnique() throws IOException {
+        try (Metadata metadata = new Metadata(root, Schema.MIGRATIONS.subList(0, 1))) {
+            metadata.transaction(connection -> connection.createStatement().executeUpdate(
+                    "INSERT INTO containers (id, runtime, created, updated) VALUES ('old', 'runc', 1, 1)"));
+        }
+        try (Metadata metadata = new Metadata(root)) {
+            assertEquals("old 15 0", metadata.transaction(connection -> {
+                try (ResultSet rows = connection.createStatement().executeQuery(
+                        "SELECT name, stop_signal, exit_published FROM containers WHERE id = 'old'")) {
+                    rows.next();
+                    return rows.getString(1) + " " + rows.getInt(2) + " " + rows.getInt(3);
+                }
+            }));
+            assertThrows(IOException.class, () -> metadata.transaction(connection -> connection.createStatement().executeUpdate(
+                    "INSERT INTO containers (id, name, runtime, created, updated) VALUES ('new', 'old', 'runc', 1, 1)")));
+        }
+    }
+
+    @Test
     void laterMigrationIsAppliedOnceOnOpen() throws IOException {
         new Metadata(root).close();
         List<List<String>> withSecond = new ArrayList<>(Schema.MIGRATIONS);

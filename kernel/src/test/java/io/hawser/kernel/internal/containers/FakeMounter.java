@@ -1,0 +1,79 @@
+package io.hawser.kernel.internal.containers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.stream.Stream;
+
+import io.hawser.snapshots.Mount;
+import io.hawser.snapshots.Mounter;
+
+/**
+ * A mounter that "mounts" bind mounts by copying their source into the target and "unmounts" by
+ * emptying it again, and remembers what is mounted, so tests run without privileges and can tell
+ * whether anything was left mounted.
+ */
+final class FakeMounter implements Mounter {
+
+    final Set<Path> mounted = new CopyOnWriteArraySet<>();
+    /** Everything ever detached, to check cleanup after a crash took mounts down. */
+    final Set<Path> detached = new CopyOnWriteArraySet<>();
+    /** The failure the next mount throws, if set. */
+    volatile IOException failMount;
+
+    @Override
+    public void mount(List<Mount> mounts, Path target) throws IOException {
+        if (failMount != null) {
+            IOException failure = failMount;
+            failMount = null;
+            throw failure;
+        }
+        for (Mount mount : mounts) {
+            copyTree(Path.of(mount.source()), target.resolve(mount.target()));
+        }
+        mounted.add(target);
+    }
+
+    @Override
+    public void unmount(Path target) throws IOException {
+        for (Path point : List.copyOf(mounted)) {
+            if (point.startsWith(target)) {
+                empty(point);
+                mounted.remove(point);
+            }
+        }
+    }
+
+    @Override
+    public void detach(Path target) throws IOException {
+        detached.add(target);
+        unmount(target);
+    }
+
+    static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(path, copy);
+                }
+            }
+        }
+    }
+
+    private static void empty(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(directory)) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}
