@@ -84,7 +84,8 @@ class ContainerBadInputTest extends ContainerFixture {
     void aMissingRuncOrConmonIsAClearErrorAndLeavesNothing() throws Exception {
         Path config = Files.createTempDirectory(Path.of("/tmp"), "hawser-etc-");
         Path runtimeConfig = config.resolve("io.hawser.runtime.runc.cfg");
-        try (Hawserd broken = Hawserd.serving(Hawserd.DISTRIBUTION, "--config", config.toString())) {
+        Hawserd broken = Hawserd.serving(Hawserd.DISTRIBUTION, "--config", config.toString());
+        try {
             assertEquals(0, broken.hawser("pull", images.busybox()).status());
 
             for (String setting : List.of("binary=/nonexistent/runc", "conmon=/nonexistent/conmon")) {
@@ -105,7 +106,11 @@ class ContainerBadInputTest extends ContainerFixture {
             Hawserd.awaitTrue("runc works again once the configuration is gone",
                     () -> broken.hawser("run", "--rm", images.busybox(), "true").status() == 0);
             broken.stop();
+            assertEquals(List.of(), Leftovers.mountsUnder(broken.work));
+            deleteTree(broken.work);
         } finally {
+            broken.close();
+            Leftovers.forceRemoveContainers(broken.work);
             Files.deleteIfExists(runtimeConfig);
             Files.delete(config);
         }

@@ -73,6 +73,8 @@ abstract class ContainerFixture {
         } finally {
             daemon.close();
             registry.close();
+            // after a failure above: leave no container running on the host
+            Leftovers.forceRemoveContainers(daemon.work);
         }
     }
 
@@ -205,7 +207,7 @@ abstract class ContainerFixture {
         return all;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

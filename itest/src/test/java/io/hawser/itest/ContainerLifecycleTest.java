@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.hawser.itest.Hawserd.Result;
@@ -195,16 +196,20 @@ class ContainerLifecycleTest extends ContainerFixture {
         }
     }
 
-    /** The freezer state of the container's cgroup (v1 {@code freezer.state}, or v2 {@code cgroup.freeze} as FROZEN/THAWED). */
+    /** The freezer state of the container's cgroup: v1 {@code freezer.state}, else v2 {@code cgroup.freeze} as FROZEN/THAWED. */
     private static String freezerState(String id) throws Exception {
-        for (Path cgroup : Leftovers.cgroupsNaming(id)) {
+        List<Path> cgroups = Leftovers.cgroupsNaming(id);
+        // a hybrid host has both; the v1 freezer is the one runc uses there
+        for (Path cgroup : cgroups) {
             if (Files.exists(cgroup.resolve("freezer.state"))) {
                 return Files.readString(cgroup.resolve("freezer.state")).strip();
             }
+        }
+        for (Path cgroup : cgroups) {
             if (Files.exists(cgroup.resolve("cgroup.freeze"))) {
                 return Files.readString(cgroup.resolve("cgroup.freeze")).strip().equals("1") ? "FROZEN" : "THAWED";
             }
         }
-        throw new AssertionError("no freezer cgroup for " + id + " among " + Leftovers.cgroupsNaming(id));
+        throw new AssertionError("no freezer cgroup for " + id + " among " + cgroups);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -63,6 +64,37 @@ final class Leftovers {
     static List<Path> cgroupsNaming(String id) throws IOException {
         try (Stream<Path> paths = Files.walk(CGROUPS, 4)) {
             return paths.filter(p -> Files.isDirectory(p) && p.getFileName().toString().contains(id)).toList();
+        }
+    }
+
+    /**
+     * The last resort after a failed test, so that it leaves nothing running on the host: every
+     * container of every runc state directory ({@code --root}) under {@code dir} is deleted by force
+     * (killing its processes), every supervisor naming {@code dir} is killed, and everything mounted
+     * under {@code dir} is unmounted.
+     */
+    static void forceRemoveContainers(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> runtimeRoots;
+        try (Stream<Path> files = Files.walk(dir, 5)) {
+            runtimeRoots = files.filter(f -> f.getFileName().toString().equals("state.json"))
+                    .map(f -> f.getParent().getParent()).distinct().toList();
+        }
+        for (Path root : runtimeRoots) {
+            Hawserd.Result list = Hawserd.run(List.of("runc", "--root", root.toString(), "list", "-q"));
+            for (String id : list.out().lines().filter(l -> !l.isBlank()).toList()) {
+                Hawserd.run(List.of("runc", "--root", root.toString(), "delete", "-f", id));
+            }
+        }
+        for (String process : processesNaming(dir)) {
+            ProcessHandle.of(Long.parseLong(process.substring(0, process.indexOf(' ')))).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        List<String> mounts = new ArrayList<>(mountsUnder(dir));
+        mounts.sort(Comparator.reverseOrder());
+        for (String mount : mounts) {
+            Hawserd.run(List.of("umount", "-l", mount));
         }
     }
 
