@@ -171,6 +171,31 @@ abstract class ContainerFixture {
                 "mounts of " + id + " left");
     }
 
+    /** The pids of the processes in the container's cgroups, in ascending order; none once it ended. */
+    static List<Long> containerPids(String id) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (Path cgroup : Leftovers.cgroupsNaming(id)) {
+            Path procs = cgroup.resolve("cgroup.procs");
+            if (Files.exists(procs)) {
+                try (Stream<String> lines = Files.lines(procs)) {
+                    lines.map(Long::valueOf).filter(pid -> !pids.contains(pid)).forEach(pids::add);
+                }
+            }
+        }
+        pids.sort(null);
+        return pids;
+    }
+
+    /**
+     * Creates an empty file in a running container's root filesystem from the host, through
+     * {@code /proc/PID/root}: a signal to the container's process that needs neither exec nor the
+     * daemon.
+     */
+    static void createFileIn(String id, String absolutePath) throws IOException {
+        long pid = containerPids(id).getFirst();
+        Files.writeString(Path.of("/proc/" + pid + "/root" + absolutePath), "");
+    }
+
     /**
      * What a failed attempt could leave behind, taken before and after it: container records,
      * active snapshots, mounts under the daemon's directories and supervisor processes.

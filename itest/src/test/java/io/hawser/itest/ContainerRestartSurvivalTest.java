@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.hawser.itest.Hawserd.Result;
 import org.junit.jupiter.api.Test;
@@ -41,19 +38,18 @@ class ContainerRestartSurvivalTest extends ContainerFixture {
         awaitLogs(leaver, "waiting");
         Map<String, List<Long>> processesBefore = new LinkedHashMap<>();
         for (Map.Entry<String, String> container : running.entrySet()) {
-            processesBefore.put(container.getKey(), processesOf(container.getValue()));
+            processesBefore.put(container.getKey(), containerPids(container.getValue()));
         }
         List<String> supervisorsBefore = Leftovers.processesNaming(daemon.work);
 
         daemon.process.destroyForcibly().waitFor();
-        long leaverPid = processesOf(leaverId).getFirst();
-        Files.writeString(Path.of("/proc/" + leaverPid + "/root/tmp/go"), "");
-        Hawserd.awaitTrue("the leaver ended while the daemon was down", () -> processesOf(leaverId).isEmpty());
+        createFileIn(leaverId, "/tmp/go");
+        Hawserd.awaitTrue("the leaver ended while the daemon was down", () -> containerPids(leaverId).isEmpty());
         daemon.killAndRestart();
 
         for (Map.Entry<String, String> container : running.entrySet()) {
             String name = container.getKey();
-            assertEquals(processesBefore.get(name), processesOf(container.getValue()), name + " keeps running, not restarted");
+            assertEquals(processesBefore.get(name), containerPids(container.getValue()), name + " keeps running, not restarted");
             assertTrue(status(name).orElseThrow().startsWith("Up "), name + ": " + status(name));
             Result logs = daemon.hawser("logs", name);
             assertEquals("hello from " + name + "\n", logs.out(), logs.err());
@@ -84,26 +80,11 @@ class ContainerRestartSurvivalTest extends ContainerFixture {
         assertEquals(List.of(), containerNames(), "every container removed");
         for (String id : running.values()) {
             assertNoTraceOf(id);
-            assertEquals(List.of(), processesOf(id), "no process left in " + id);
+            assertEquals(List.of(), containerPids(id), "no process left in " + id);
         }
         assertNoTraceOf(leaverId);
         assertEquals(List.of(), Leftovers.processesNaming(daemon.work), "no conmon left");
         assertEquals(List.of(), Leftovers.mountsUnder(daemon.work), "no mount left");
         assertFalse(daemon.hawser("snapshots", "ls").out().contains("active"), "no container snapshot left");
-    }
-
-    /** The pids of the processes in the container's cgroups, in order. */
-    private static List<Long> processesOf(String id) throws Exception {
-        List<Long> pids = new ArrayList<>();
-        for (Path cgroup : Leftovers.cgroupsNaming(id)) {
-            Path procs = cgroup.resolve("cgroup.procs");
-            if (Files.exists(procs)) {
-                try (Stream<String> lines = Files.lines(procs)) {
-                    lines.map(Long::valueOf).filter(pid -> !pids.contains(pid)).forEach(pids::add);
-                }
-            }
-        }
-        pids.sort(null);
-        return pids;
     }
 }
