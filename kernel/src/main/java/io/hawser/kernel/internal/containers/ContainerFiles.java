@@ -2,13 +2,10 @@ package io.hawser.kernel.internal.containers;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -94,12 +91,12 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
         return bundle;
     }
 
-    /** The ids that have a bundle directory. */
-    List<String> bundleIds() throws IOException {
-        if (!Files.isDirectory(bundles())) {
+    /** The names in a directory, none when it does not exist. */
+    static List<String> entries(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
             return List.of();
         }
-        try (Stream<Path> entries = Files.list(bundles())) {
+        try (Stream<Path> entries = Files.list(directory)) {
             return entries.map(path -> path.getFileName().toString()).sorted().toList();
         }
     }
@@ -114,25 +111,11 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
             return;
         }
         mounter.detach(tree);
-        try {
-            Files.walkFileTree(tree, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
-                    if (failure != null && !(failure instanceof NoSuchFileException)) {
-                        throw failure;
-                    }
-                    Files.deleteIfExists(directory);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException goneMeanwhile) {
-            // removed by someone else: what we wanted
+        // walking does not follow symbolic links; deepest entries first, so directories are empty when reached
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 }

@@ -8,14 +8,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -48,8 +51,10 @@ import io.hawser.runtime.Runtime;
 import io.hawser.runtime.Signals;
 import io.hawser.runtime.Task;
 import io.hawser.runtime.TaskState;
+import io.hawser.snapshots.Kind;
 import io.hawser.snapshots.Mount;
 import io.hawser.snapshots.Mounter;
+import io.hawser.snapshots.SnapshotInfo;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Snapshotters;
 
@@ -98,12 +103,14 @@ public class ContainerManager implements ContainerService, AutoCloseable {
     private final Map<String, Runtime> runtimes = new ConcurrentHashMap<>();
     private final Map<String, ManagedTask> watched = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Set<String> swept = new HashSet<>();
     /**
      * Runs announcements: an exit's writes the database, which is not for the runtime's thread that
      * completed the wait. It never refuses work, since a refusal would be thrown into that thread.
      */
     private final Executor announcers = Thread.ofVirtual().name("container-events")::start;
     private volatile boolean closed;
+    private final Object announcing = new Object();
 
     /**
      * @param defaultRuntime the runtime handler of requests that name none
@@ -124,17 +131,43 @@ public class ContainerManager implements ContainerService, AutoCloseable {
     }
 
     /**
-     * Clears what a daemon that died left behind: mounts of containers being created, and task
-     * bundles of containers that have no record. Called once before any runtime is added.
+     * Clears what a daemon that died left behind: mounts of containers being created, and the task
+     * bundles and container directories of containers that have no record. Called once, before
+     * any runtime is added and any container created. (Their snapshots go when their snapshotter
+     * is first used, see {@link #sweptSnapshotter}.)
      */
     public void recover() throws IOException {
         ContainerFiles.removeTree(mounter, files.scratch());
-        for (String id : files.bundleIds()) {
-            if (records.get(id).isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, "removing the bundle of container " + id + ", which has no record");
-                ContainerFiles.removeTree(mounter, files.bundle(id));
+        for (Path directory : List.of(files.bundles(), files.containers())) {
+            for (String id : ContainerFiles.entries(directory)) {
+                if (records.get(id).isEmpty()) {
+                    LOG.log(System.Logger.Level.INFO, "removing " + directory.resolve(id) + ", left by a container that has no record");
+                    ContainerFiles.removeTree(mounter, directory.resolve(id));
+                }
             }
         }
+    }
+
+    /**
+     * The snapshotter, after removing the snapshots of containers that have no record, which a
+     * daemon that died during a creation leaves. Done on a snapshotter's first use rather than at
+     * start, since snapshotters open their storage on first use; done before any creation on it
+     * prepares a snapshot, so a creation in progress is never mistaken for an abandoned one.
+     */
+    private synchronized Snapshotter sweptSnapshotter(String id) throws IOException {
+        Snapshotter snapshotter = snapshotters.get(id);
+        if (swept.add(id)) {
+            List<SnapshotInfo> abandoned = new ArrayList<>();
+            snapshotter.walk(info -> info.kind() == Kind.ACTIVE && info.labels().containsKey(CONTAINER_LABEL), abandoned::add);
+            for (SnapshotInfo info : abandoned) {
+                if (records.get(info.labels().get(CONTAINER_LABEL)).isEmpty()) {
+                    LOG.log(System.Logger.Level.INFO, "removing snapshot " + info.name() + " of snapshotter " + id
+                            + ", left by a container creation that did not finish");
+                    removeSnapshot(snapshotter, info.name());
+                }
+            }
+        }
+        return snapshotter;
     }
 
     /** A runtime plugin arrived: its handler is served from now on. */
@@ -150,14 +183,18 @@ public class ContainerManager implements ContainerService, AutoCloseable {
      */
     public void reconcile(String handler, Runtime runtime) throws IOException {
         for (Task task : runtime.tasks()) {
-            Optional<Container> container = records.get(task.id());
-            if (container.isPresent()) {
-                if (container.get().runtime().equals(handler)) {
-                    watch(container.get(), task);
+            // under the container's lock, so a removal in progress is not taken for an orphan
+            locked(task.id(), () -> {
+                Optional<Container> container = records.get(task.id());
+                if (container.isPresent()) {
+                    if (container.get().runtime().equals(handler)) {
+                        watch(container.get(), task);
+                    }
+                } else if (!records.owns(task.id())) {
+                    removeOrphan(handler, task);
                 }
-            } else if (!records.owns(task.id())) {
-                removeOrphan(handler, task);
-            }
+                return null;
+            });
         }
     }
 
@@ -182,11 +219,14 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         String handler = orDefault(config.runtime(), defaultRuntime);
         runtime(handler);
         String snapshotterId = orDefault(config.snapshotter(), snapshotters.defaultId());
-        Snapshotter snapshotter = snapshotters.get(snapshotterId);
+        Snapshotter snapshotter = sweptSnapshotter(snapshotterId);
         Long memory = config.memoryLimit() == null ? null : MemorySize.parseBytes(config.memoryLimit());
         CpuLimit cpus = config.cpus() == null ? null : CpuLimit.ofCpus(config.cpus());
         if (config.pidsLimit() != null && config.pidsLimit() <= 0) {
             throw HawserException.invalidArgument("pids limit " + config.pidsLimit() + " must be positive");
+        }
+        if (config.logPath() != null && !config.logPath().isAbsolute()) {
+            throw HawserException.invalidArgument("log path '" + config.logPath() + "' must be absolute");
         }
         Image image = images.find(config.image());
         if (records.get(id).isPresent()) {
@@ -202,7 +242,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         labels.putAll(config.labels());
         String parent = images.unpack(image, snapshotterId);
         String hostname = config.hostname() != null ? config.hostname() : defaultHostname(id);
-        Path logPath = config.logPath() != null ? config.logPath().toAbsolutePath() : files.defaultLog(id);
+        Path logPath = config.logPath() != null ? config.logPath() : files.defaultLog(id);
         String key = SNAPSHOT_PREFIX + id;
 
         Deque<Undo> undo = new ArrayDeque<>();
@@ -283,7 +323,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             // a bundle left by a task creation a crash interrupted holds nothing of value
             ContainerFiles.removeTree(mounter, files.bundle(containerId));
             Files.createDirectories(container.logPath().getParent());
-            records.resetExitAnnouncement(containerId);
+            records.resetAnnouncements(containerId);
             Path bundle = files.writeBundle(containerId, container.spec());
             Task task;
             try {
@@ -432,13 +472,18 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             return existing;
         }
         task.waitFor().whenCompleteAsync((status, failure) -> {
-            if (failure == null && isCurrent(managed)) {
-                announceExit(container, managed.knownPid(), status);
+            if (failure == null) {
+                // after the start event, when the process ended as it started
+                managed.afterTransition(() -> {
+                    if (isCurrent(managed)) {
+                        announceExit(container, managed.knownPid(), status);
+                    }
+                });
             }
         }, announcers);
         task.oom().thenRunAsync(() -> {
             if (isCurrent(managed)) {
-                events.post(Topics.TASK_OOM, taskProperties(container, 0));
+                announce(container, ContainerRecords.Announcement.OOM, Topics.TASK_OOM, taskProperties(container, managed.knownPid()));
             }
         }, announcers);
         return managed;
@@ -460,14 +505,26 @@ public class ContainerManager implements ContainerService, AutoCloseable {
 
     /** Publishes the exit of a container's current task unless it was published before. */
     private void announceExit(Container container, long pid, ExitStatus status) {
-        try {
-            if (records.claimExitAnnouncement(container.id())) {
-                Map<String, Object> properties = taskProperties(container, pid);
-                exitProperties(properties, status);
-                events.post(Topics.TASK_EXIT, properties);
+        Map<String, Object> properties = taskProperties(container, pid);
+        exitProperties(properties, status);
+        announce(container, ContainerRecords.Announcement.EXIT, Topics.TASK_EXIT, properties);
+    }
+
+    /**
+     * Publishes what happened to a container's current task unless it was published before.
+     * Claiming and publishing happen under one lock, so whoever finds it claimed knows its event is
+     * already on its way and can publish what follows it.
+     */
+    private void announce(Container container, ContainerRecords.Announcement announcement, String topic,
+            Map<String, Object> properties) {
+        synchronized (announcing) {
+            try {
+                if (records.claim(container.id(), announcement)) {
+                    events.post(topic, properties);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not record " + topic + " of container " + container.id() + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "could not record the exit of container " + container.id() + ": " + e.getMessage(), e);
         }
     }
 

@@ -164,19 +164,33 @@ public class ContainerRecords {
         metadata.transaction(connection -> update(connection, "DELETE FROM containers WHERE id = ?", id));
     }
 
+    /** What happens to a container's task at most once and is announced once. */
+    public enum Announcement {
+        EXIT("exit_published"), OOM("oom_published");
+
+        private final String column;
+
+        Announcement(String column) {
+            this.column = column;
+        }
+    }
+
     /**
-     * Marks the exit of the container's current task as announced, unless it already was.
+     * Marks something that happened to the container's current task as announced, unless it
+     * already was.
      *
      * @return whether the caller is the one to announce it (false as well when the record is gone)
      */
-    public boolean claimExitAnnouncement(String id) throws IOException {
-        return metadata.transaction(connection ->
-                update(connection, "UPDATE containers SET exit_published = 1 WHERE id = ? AND exit_published = 0", id) == 1);
+    public boolean claim(String id, Announcement announcement) throws IOException {
+        // the column comes from the enum, never from input
+        String sql = "UPDATE containers SET " + announcement.column + " = 1 WHERE id = ? AND " + announcement.column + " = 0";
+        return metadata.transaction(connection -> update(connection, sql, id) == 1);
     }
 
-    /** Forgets that an exit was announced, before the container gets a new task. */
-    public void resetExitAnnouncement(String id) throws IOException {
-        metadata.transaction(connection -> update(connection, "UPDATE containers SET exit_published = 0 WHERE id = ?", id));
+    /** Forgets what was announced, before the container gets a new task. */
+    public void resetAnnouncements(String id) throws IOException {
+        metadata.transaction(connection -> update(connection,
+                "UPDATE containers SET exit_published = 0, oom_published = 0 WHERE id = ?", id));
     }
 
     /** Whether a container or a pod sandbox with this id is recorded: a task with such an id is not an orphan. */

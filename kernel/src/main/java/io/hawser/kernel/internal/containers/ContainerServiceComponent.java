@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.hawser.containers.ContainerService;
 import io.hawser.content.ContentStore;
@@ -48,6 +51,8 @@ public final class ContainerServiceComponent extends ContainerManager {
 
     private static final System.Logger LOG = System.getLogger(ContainerServiceComponent.class.getName());
 
+    private final ExecutorService poster;
+
     @ObjectClassDefinition(name = "Hawser containers")
     public @interface Config {
         @AttributeDefinition(description = "The runtime handler of containers whose request names none")
@@ -61,12 +66,29 @@ public final class ContainerServiceComponent extends ContainerManager {
     public ContainerServiceComponent(@Reference Daemon daemon, @Reference Metadata metadata, @Reference ImageStore imageStore,
             @Reference ComponentServiceObjects<ImageService> imageServices, @Reference ContentStore content, @Reference Snapshotters snapshotters,
             @Reference Mounter mounter, @Reference EventAdmin eventAdmin, Config config) throws IOException {
+        ExecutorService poster = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("container-events").factory());
+        this.poster = poster;
         super(new ContainerRecords(metadata, Clock.systemUTC()),
                 new StoredImages(imageStore, imageServices::getService, content), snapshotters, mounter,
-                (topic, properties) -> eventAdmin.postEvent(new Event(topic, properties)),
+                orderedEvents(poster, eventAdmin),
                 HostFacts.ofThisProcess(), new ContainerFiles(daemon.root(), daemon.state(), Path.of("/etc/resolv.conf")),
                 config.default_runtime(), Duration.ofSeconds(config.kill_timeout_seconds()), Clock.systemUTC());
         recover();
+    }
+
+    /**
+     * Posts every event from one thread. Event Admin keeps the order of the events one thread
+     * posts, not across threads; exits are found on other threads than the calls that start and
+     * delete tasks, and their events must stay in the order the service made them.
+     */
+    private static EventSink orderedEvents(ExecutorService poster, EventAdmin eventAdmin) {
+        return (topic, properties) -> {
+            try {
+                poster.execute(() -> eventAdmin.postEvent(new Event(topic, properties)));
+            } catch (RejectedExecutionException deactivated) {
+                LOG.log(System.Logger.Level.DEBUG, "not posting " + topic + " after deactivation");
+            }
+        };
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -95,5 +117,6 @@ public final class ContainerServiceComponent extends ContainerManager {
     @Deactivate
     void deactivate() {
         close();
+        poster.shutdown();
     }
 }

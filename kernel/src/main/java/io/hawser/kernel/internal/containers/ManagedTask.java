@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.hawser.containers.Container;
 import io.hawser.events.Topics;
@@ -28,6 +29,8 @@ final class ManagedTask implements Task {
     private final Container container;
     private final ContainerManager manager;
     private volatile long pid;
+    // held while a change is made and announced, so the exit event never overtakes the start event
+    private final ReentrantLock transitions = new ReentrantLock();
 
     /**
      * @param pid the pid when the task was found or created, 0 when unknown yet
@@ -79,8 +82,23 @@ final class ManagedTask implements Task {
 
     @Override
     public void start() throws IOException {
-        task.start();
-        manager.post(Topics.TASK_START, container, pidForEvent(), null);
+        transitions.lock();
+        try {
+            task.start();
+            manager.post(Topics.TASK_START, container, pidForEvent(), null);
+        } finally {
+            transitions.unlock();
+        }
+    }
+
+    /** Runs work once no change made through this handle is being announced. */
+    void afterTransition(Runnable work) {
+        transitions.lock();
+        try {
+            work.run();
+        } finally {
+            transitions.unlock();
+        }
     }
 
     @Override

@@ -92,8 +92,9 @@ final class Schema {
      * Migration 2: what a container record needs beyond migration 1's columns. The name is unique
      * (rows from before, of which there are none in practice, are named by their id); the image's
      * target is kept so the garbage collector keeps a container's image content after {@code rmi};
-     * {@code exit_published} records that the exit of the container's current task was announced,
-     * so an exit seen again after a daemon restart is announced once.
+     * {@code exit_published} and {@code oom_published} record that the exit or the first OOM kill of
+     * the container's current task was announced, so what is seen again after a daemon restart is
+     * announced once.
      */
     private static final List<String> CONTAINERS = List.of(
             "ALTER TABLE containers ADD COLUMN name TEXT",
@@ -106,7 +107,8 @@ final class Schema {
             "ALTER TABLE containers ADD COLUMN stdin_once INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE containers ADD COLUMN terminal INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE containers ADD COLUMN stop_signal INTEGER NOT NULL DEFAULT 15",
-            "ALTER TABLE containers ADD COLUMN exit_published INTEGER NOT NULL DEFAULT 0");
+            "ALTER TABLE containers ADD COLUMN exit_published INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE containers ADD COLUMN oom_published INTEGER NOT NULL DEFAULT 0");
 
     /** All migrations in order; the schema version is this list's size. */
     static final List<List<String>> MIGRATIONS = List.of(INITIAL, CONTAINERS);

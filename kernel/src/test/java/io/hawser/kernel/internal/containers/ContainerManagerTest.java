@@ -28,6 +28,7 @@ import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
 import io.hawser.events.EventProperties;
 import io.hawser.events.Topics;
+import io.hawser.host.MountTable;
 import io.hawser.kernel.internal.StoreTestBase;
 import io.hawser.kernel.internal.spec.Capability;
 import io.hawser.kernel.internal.spec.HostFacts;
@@ -38,6 +39,7 @@ import io.hawser.runtime.Process;
 import io.hawser.runtime.Signals;
 import io.hawser.runtime.Task;
 import io.hawser.runtime.TaskState;
+import io.hawser.snapshots.Mounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The container service on a real metadata database, with a fake runtime, a copying snapshotter
- * and a mounter that copies, so every step and every rollback can be checked without privileges.
+ * and a mounter that copies, so every step and every rollback can be checked without privileges;
+ * {@link RealMountsContainerManagerTest} runs it all again with real mounts.
  */
 class ContainerManagerTest extends StoreTestBase {
 
@@ -65,7 +68,7 @@ class ContainerManagerTest extends StoreTestBase {
     Path snapshotRoot;
 
     private final FakeRuntime runc = new FakeRuntime();
-    private final FakeMounter mounter = new FakeMounter();
+    private RecordingMounter mounter;
     private final List<Posted> events = new CopyOnWriteArrayList<>();
     private CopySnapshotter overlay;
     private FakeImages images;
@@ -75,6 +78,7 @@ class ContainerManagerTest extends StoreTestBase {
     @Override
     protected void openStores() throws IOException {
         if (overlay == null) {
+            mounter = new RecordingMounter(baseMounter());
             overlay = new CopySnapshotter(snapshotRoot);
             images = new FakeImages(Map.of("overlay", overlay));
             images.add(BUSYBOX, """
@@ -97,9 +101,23 @@ class ContainerManagerTest extends StoreTestBase {
         manager.reconcile("runc", runc);
     }
 
+    /** What actually mounts: a copying fake here, the kernel's own in {@link RealMountsContainerManagerTest}. */
+    protected Mounter baseMounter() {
+        return new FakeMounter();
+    }
+
     @AfterEach
-    void closeManager() {
+    void closeManager() throws IOException {
         manager.close();
+        assertNothingMounted();
+    }
+
+    /** Nothing the service mounted stays mounted, by its own account and by the kernel's mount table. */
+    private void assertNothingMounted() throws IOException {
+        assertTrue(mounter.mounted.isEmpty(), "left mounted: " + mounter.mounted);
+        List<Path> points = MountTable.current().mounts().stream().map(MountTable.Mount::mountPoint)
+                .filter(point -> point.startsWith(root) || point.startsWith(state) || point.startsWith(snapshotRoot)).toList();
+        assertEquals(List.of(), points);
     }
 
     private ContainerConfig.Builder busybox() {
@@ -145,7 +163,7 @@ class ContainerManagerTest extends StoreTestBase {
         assertEquals(List.of(container.snapshotKey()), overlay.active());
         assertEquals(FakeImages.chain(images.find(BUSYBOX)), overlay.stat(container.snapshotKey()).parent());
         assertEquals(container.id(), overlay.stat(container.snapshotKey()).labels().get(ContainerManager.CONTAINER_LABEL));
-        assertTrue(mounter.mounted.isEmpty(), "nothing stays mounted: " + mounter.mounted);
+        assertNothingMounted();
         assertEmpty(state.resolve("create"));
 
         Posted created = single(Topics.CONTAINER_CREATE);
@@ -215,6 +233,8 @@ class ContainerManagerTest extends StoreTestBase {
                 Arguments.of("bad id", bad(b -> b.id("../up")), ErrorCode.INVALID_ARGUMENT, "container id '../up'"),
                 Arguments.of("bad stop signal", (Function<ContainerConfig.Builder, ContainerConfig>) b -> ContainerConfig.of("bad-stop-signal").build(),
                         ErrorCode.INVALID_ARGUMENT, "StopSignal 'SIGNOPE'"),
+                Arguments.of("relative log path", bad(b -> b.logPath(Path.of("logs/x.log"))), ErrorCode.INVALID_ARGUMENT,
+                        "log path 'logs/x.log' must be absolute"),
                 Arguments.of("duplicate name", bad(b -> b.name("taken")), ErrorCode.ALREADY_EXISTS, "container name taken"),
                 Arguments.of("duplicate id", bad(b -> b.id("takenid")), ErrorCode.ALREADY_EXISTS, "container takenid"));
     }
@@ -276,7 +296,7 @@ class ContainerManagerTest extends StoreTestBase {
         } catch (java.nio.file.NoSuchFileException e) {
             assertEquals(List.of(), ids);
         }
-        assertTrue(mounter.mounted.isEmpty(), "left mounted: " + mounter.mounted);
+        assertNothingMounted();
         assertEmpty(state.resolve("create"));
         assertTrue(events.stream().noneMatch(event -> event.topic().equals(Topics.CONTAINER_CREATE)), events.toString());
     }
@@ -358,6 +378,19 @@ class ContainerManagerTest extends StoreTestBase {
         assertEquals(1, events.stream().filter(event -> event.topic().equals(Topics.TASK_EXIT)
                 && !event.properties().containsKey(EventProperties.EXEC_ID)).count(), "one exit: " + events);
         assertEquals(137, single(Topics.TASK_DELETE).properties().get(EventProperties.EXIT_STATUS));
+    }
+
+    @Test
+    void anExitAsQuickAsTheStartIsAnnouncedAfterIt() throws IOException {
+        runc.exitOnStart = true;
+        for (int i = 0; i < 20; i++) {
+            Container container = manager.create(busybox().build());
+            manager.createTask(container.id()).start();
+            await(Topics.TASK_EXIT, event -> container.id().equals(event.properties().get(EventProperties.ID)));
+            List<String> order = events.stream().filter(event -> container.id().equals(event.properties().get(EventProperties.ID)))
+                    .map(Posted::topic).toList();
+            assertEquals(List.of(Topics.CONTAINER_CREATE, Topics.TASK_CREATE, Topics.TASK_START, Topics.TASK_EXIT), order);
+        }
     }
 
     @Test
@@ -469,6 +502,26 @@ class ContainerManagerTest extends StoreTestBase {
     }
 
     @Test
+    void anOomKillSeenAgainAfterARestartIsAnnouncedOncePerTask() throws IOException {
+        Container container = manager.create(busybox().build());
+        manager.createTask(container.id()).start();
+        manager.close();
+        runc.tasks.get(container.id()).oomKilled.complete(null);
+        restart();
+        await(Topics.TASK_OOM, event -> true);
+        restart();
+        runc.tasks.get(container.id()).exit(ExitStatus.killed(9, Instant.EPOCH, true));
+        await(Topics.TASK_EXIT, event -> true);
+        assertEquals(1, topics().stream().filter(Topics.TASK_OOM::equals).count(), events.toString());
+
+        // the next task of the container may be killed again, and that is announced
+        manager.deleteTask(container.id());
+        manager.createTask(container.id()).start();
+        runc.tasks.get(container.id()).oomKilled.complete(null);
+        await(Topics.TASK_OOM, event -> events.stream().filter(e -> e.topic().equals(Topics.TASK_OOM)).count() == 2);
+    }
+
+    @Test
     void tasksOfNoRecordedContainerOrSandboxAreKilledAndDeleted() throws IOException {
         Container kept = manager.create(busybox().build());
         manager.createTask(kept.id()).start();
@@ -493,12 +546,26 @@ class ContainerManagerTest extends StoreTestBase {
         Container container = manager.create(busybox().build());
         manager.createTask(container.id());
         Path stale = Files.createDirectories(state.resolve("bundles/deadbeef/rootfs"));
+        Path staleFiles = Files.createDirectories(root.resolve("containers/deadbeef"));
         Path scratch = Files.createDirectories(state.resolve("create/cafe"));
         restart();
         assertFalse(Files.exists(stale.getParent()));
+        assertFalse(Files.exists(staleFiles));
+        assertTrue(Files.exists(root.resolve("containers").resolve(container.id()).resolve("hosts")));
         assertFalse(Files.exists(scratch));
         assertTrue(mounter.detached.contains(state.resolve("create")));
         assertTrue(Files.exists(state.resolve("bundles").resolve(container.id()).resolve("config.json")));
+    }
+
+    @Test
+    void snapshotsOfCreationsThatDidNotFinishGoOnTheSnapshottersFirstUse() throws IOException {
+        Container kept = manager.create(busybox().build());
+        overlay.prepare("container-abandoned", "", Map.of(ContainerManager.CONTAINER_LABEL, "abandoned"));
+        overlay.prepare("unrelated", "", Map.of());
+        restart();
+        assertEquals(List.of("container-abandoned", kept.snapshotKey(), "unrelated").stream().sorted().toList(), overlay.active());
+        Container created = manager.create(busybox().build());
+        assertEquals(List.of(kept.snapshotKey(), created.snapshotKey(), "unrelated").stream().sorted().toList(), overlay.active());
     }
 
     @Test

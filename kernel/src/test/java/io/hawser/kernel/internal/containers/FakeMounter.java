@@ -14,24 +14,14 @@ import io.hawser.snapshots.Mounter;
 
 /**
  * A mounter that "mounts" bind mounts by copying their source into the target and "unmounts" by
- * emptying it again, and remembers what is mounted, so tests run without privileges and can tell
- * whether anything was left mounted.
+ * emptying it again, so tests run without privileges.
  */
 final class FakeMounter implements Mounter {
 
-    final Set<Path> mounted = new CopyOnWriteArraySet<>();
-    /** Everything ever detached, to check cleanup after a crash took mounts down. */
-    final Set<Path> detached = new CopyOnWriteArraySet<>();
-    /** The failure the next mount throws, if set. */
-    volatile IOException failMount;
+    private final Set<Path> mounted = new CopyOnWriteArraySet<>();
 
     @Override
     public void mount(List<Mount> mounts, Path target) throws IOException {
-        if (failMount != null) {
-            IOException failure = failMount;
-            failMount = null;
-            throw failure;
-        }
         for (Mount mount : mounts) {
             copyTree(Path.of(mount.source()), target.resolve(mount.target()));
         }
@@ -50,7 +40,6 @@ final class FakeMounter implements Mounter {
 
     @Override
     public void detach(Path target) throws IOException {
-        detached.add(target);
         unmount(target);
     }
 

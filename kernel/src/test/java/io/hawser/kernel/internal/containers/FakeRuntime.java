@@ -24,6 +24,8 @@ final class FakeRuntime implements Runtime {
     private final AtomicLong pids = new AtomicLong(1000);
     /** The failure the next {@link #create} throws instead of creating, if set. */
     volatile IOException failCreate;
+    /** Whether a task's process ends as soon as it starts, before {@link FakeTask#start} returns. */
+    volatile boolean exitOnStart;
 
     @Override
     public Task create(CreateTaskRequest request) throws IOException {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.hawser.errors.HawserException;
-import io.hawser.runtime.Attachment;
 import io.hawser.runtime.CreateTaskRequest;
 import io.hawser.runtime.ExecRequest;
 import io.hawser.runtime.ExitStatus;
@@ -26,11 +25,10 @@ import io.hawser.runtime.TaskState;
  * process "exits" when a test says so or on SIGKILL. Its state lives in the runtime, so a handle
  * found again after a "restart" sees the same task, as with a real shim.
  */
-final class FakeTask implements Task {
+final class FakeTask extends FakeProcess implements Task {
 
     private final FakeRuntime runtime;
     final CreateTaskRequest request;
-    final long pid;
     private volatile TaskState.Status status = TaskState.Status.CREATED;
     private volatile ExitStatus exit;
     final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
@@ -38,9 +36,9 @@ final class FakeTask implements Task {
     final Map<String, FakeExec> execs = new ConcurrentHashMap<>();
 
     FakeTask(FakeRuntime runtime, CreateTaskRequest request, long pid) {
+        super(request.id(), pid);
         this.runtime = runtime;
         this.request = request;
-        this.pid = pid;
     }
 
     /** The process ends with a code, as if it had exited by itself. */
@@ -55,16 +53,6 @@ final class FakeTask implements Task {
     }
 
     @Override
-    public String id() {
-        return request.id();
-    }
-
-    @Override
-    public long pid() {
-        return pid;
-    }
-
-    @Override
     public TaskState state() {
         return new TaskState(status, pid, exit);
     }
@@ -75,6 +63,9 @@ final class FakeTask implements Task {
             throw HawserException.failedPrecondition("task " + id() + " is " + status);
         }
         status = TaskState.Status.RUNNING;
+        if (runtime.exitOnStart) {
+            exit(0);
+        }
     }
 
     @Override
@@ -88,19 +79,6 @@ final class FakeTask implements Task {
     @Override
     public CompletionStage<ExitStatus> waitFor() {
         return exited;
-    }
-
-    @Override
-    public void resizePty(int columns, int rows) {
-    }
-
-    @Override
-    public Attachment attach() throws IOException {
-        throw HawserException.unimplemented("the fake runtime has no streams");
-    }
-
-    @Override
-    public void closeIO() {
     }
 
     @Override
@@ -171,24 +149,11 @@ final class FakeTask implements Task {
     }
 
     /** A process exec'd into a fake task. */
-    static final class FakeExec implements Process {
-        private final String id;
-        private final long pid;
+    static final class FakeExec extends FakeProcess {
         final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
 
         FakeExec(String id, long pid) {
-            this.id = id;
-            this.pid = pid;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public long pid() {
-            return pid;
+            super(id, pid);
         }
 
         @Override
@@ -204,19 +169,6 @@ final class FakeTask implements Task {
         @Override
         public CompletionStage<ExitStatus> waitFor() {
             return exited;
-        }
-
-        @Override
-        public void resizePty(int columns, int rows) {
-        }
-
-        @Override
-        public Attachment attach() throws IOException {
-            throw HawserException.unimplemented("the fake runtime has no streams");
-        }
-
-        @Override
-        public void closeIO() {
         }
 
         @Override
