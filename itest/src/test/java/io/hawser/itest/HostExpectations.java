@@ -31,7 +31,7 @@ final class HostExpectations {
         return Map.of(
                 "io.hawser.frontend.v1/cli", State.OK,
                 "io.hawser.frontend.v1/cri", State.NOT_IMPLEMENTED,
-                "io.hawser.runtime.v1/runc", runcParts ? State.NOT_IMPLEMENTED : State.ERROR,
+                "io.hawser.runtime.v1/runc", runcParts ? State.OK : State.ERROR,
                 "io.hawser.runtime.v1/kata", vm ? State.NOT_IMPLEMENTED : State.ERROR,
                 "io.hawser.snapshotter.v1/overlay", overlay ? State.OK : State.ERROR,
                 "io.hawser.snapshotter.v1/btrfs", btrfsRoot ? State.OK : State.ERROR);
