@@ -210,6 +210,17 @@ stop_session() {
     forget_session "$sid"
 }
 
+# await_session_alone SID TIMEOUT_S: waits until the daemon SID is the only process of its session
+# (helpers it started, such as containerd's shim cleanups, have ended), at most TIMEOUT_S
+await_session_alone() {
+    local sid=$1 timeout=$2 t0
+    t0=$(now_us)
+    while [ "$(pgrep -s "$sid" | grep -vcx "$sid")" != 0 ]; do
+        [ $(($(now_us) - t0)) -lt $((timeout * 1000000)) ] || return 0
+        nap 0.05
+    done
+}
+
 # containerd_config DIR SOCKET: writes DIR/config.toml holding only version 2, root DIR/root,
 # state DIR/state and the socket addresses; everything else is containerd's default (all its
 # default plugins load, CRI included).
