@@ -46,7 +46,8 @@ public final class PsCommand implements Command {
 
     @Override
     public int run(CommandContext context, List<String> args) throws Exception {
-        Arguments arguments = Arguments.of(args);
+        // ps takes no operands, so the untilOperand form costs nothing and splits docker's habitual -aq
+        Arguments arguments = Arguments.untilOperand(args, java.util.Set.of(), "aq");
         boolean all = arguments.flag("-a", "--all");
         boolean quiet = arguments.flag("-q", "--quiet");
         arguments.operands(0, 0, "nothing");

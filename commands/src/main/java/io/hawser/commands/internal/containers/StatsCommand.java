@@ -56,7 +56,8 @@ public final class StatsCommand implements Command {
     }
 
     /** One container's row: its two latest measurements. */
-    private record Sample(Container container, Stats before, Stats after) {}
+    record Sample(Container container, Stats before, Stats after) {}
+
 
     @Override
     public int run(CommandContext context, List<String> args) throws Exception {

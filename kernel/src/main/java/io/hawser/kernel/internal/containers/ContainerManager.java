@@ -366,8 +366,8 @@ public class ContainerManager implements ContainerService, AutoCloseable {
     /** Deletes a task the caller holds the container's lock for; announces its exit if no one did. */
     private ExitStatus deleteTask(Container container, Task task) throws IOException {
         ExitStatus status = task.delete();
-        watched.remove(container.id());
-        announceExit(container, 0, status);
+        ManagedTask managed = watched.remove(container.id());
+        announceExit(container, managed == null ? 0 : managed.knownPid(), status);
         ContainerFiles.removeTree(mounter, files.bundle(container.id()));
         Map<String, Object> properties = taskProperties(container, 0);
         exitProperties(properties, status);
