@@ -107,6 +107,7 @@ public final class HawserCli {
                         }
                     }
                     case TERMINAL -> openTerminal(tty, (frame.intAt(0) & Frame.RAW) != 0 && terminal, out, columns, rows);
+                    case SIGNALS -> forwardSignals(out);
                     case EXIT -> {
                         return frame.intAt(0);
                     }
@@ -126,8 +127,13 @@ public final class HawserCli {
      * and on every SIGWINCH. Without a terminal of our own the size is what the environment says.
      */
     private static void openTerminal(Tty tty, boolean raw, DataOutputStream out, int columns, int rows) throws IOException {
-        if (raw && tty.makeRaw()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(tty::restore, "restore-terminal"));
+        try {
+            if (raw && tty.makeRaw()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(tty::restore, "restore-terminal"));
+            }
+        } catch (IOException e) {
+            // the session still works, only keys arrive a line at a time and echoed twice
+            System.err.println("hawser: cannot put the terminal in raw mode: " + e.getMessage());
         }
         sendSize(tty, out, columns, rows);
         sun.misc.Signal.handle(new sun.misc.Signal("WINCH"), signal -> {
@@ -137,6 +143,22 @@ public final class HawserCli {
                 // the command ended meanwhile: no one to tell
             }
         });
+    }
+
+    /**
+     * From now on SIGINT, SIGTERM and SIGHUP go to the daemon's command (which passes them to the
+     * container) instead of ending this client; the client ends when the command does.
+     */
+    private static void forwardSignals(DataOutputStream out) {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                try {
+                    Frame.signal(signal.getNumber()).write(out);
+                } catch (IOException e) {
+                    // the command ended meanwhile: the client is about to end too
+                }
+            });
+        }
     }
 
     private static void sendSize(Tty tty, DataOutputStream out, int columns, int rows) throws IOException {

@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The terminal of the client that runs a command, for commands that give it a container's
- * terminal ({@code run -it}, {@code exec -it}). Only the CLI socket has one: the Gogo console
- * runs inside the daemon, whose terminal is not the container's to take.
+ * The terminal of the client that runs a command, and the signals it receives, for commands that
+ * give it a container's terminal ({@code run -it}, {@code exec -it}) or pass its Ctrl-C on to a
+ * container. Only the CLI socket has one: the Gogo console runs inside the daemon, whose terminal
+ * and signals are not the container's to take.
  */
 public interface ClientTerminal {
 
@@ -28,6 +29,14 @@ public interface ClientTerminal {
 
     /** Calls the listener with every size the client reports from now on (replacing an earlier listener). */
     void onResize(Consumer<Size> listener);
+
+    /**
+     * Asks the client to pass on the signals that would end it (SIGINT, SIGTERM, SIGHUP) instead
+     * of dying of them, as docker's sig-proxy does.
+     *
+     * @param handler receives each signal's number
+     */
+    void forwardSignals(java.util.function.IntConsumer handler) throws IOException;
 
     /** The client's terminal, if the command's caller is a CLI client. */
     static Optional<ClientTerminal> of(io.hawser.frontend.CommandContext context) {

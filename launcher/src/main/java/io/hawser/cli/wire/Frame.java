@@ -31,6 +31,11 @@ public record Frame(Kind kind, byte[] payload) {
          * {@link #TERMINAL}, then whenever the window changes.
          */
         RESIZE(4),
+        /**
+         * Client → daemon: a signal the client received (SIGINT, SIGTERM, SIGHUP), one int, sent
+         * only after {@link #SIGNALS} asked for it.
+         */
+        SIGNAL(5),
         /** Daemon → client: bytes for standard output. */
         STDOUT(16),
         /** Daemon → client: bytes for standard error. */
@@ -45,7 +50,13 @@ public record Frame(Kind kind, byte[] payload) {
          * until the command ends. The client answers with {@link #RESIZE} and sends one again on
          * every window change.
          */
-        TERMINAL(20);
+        TERMINAL(20),
+        /**
+         * Daemon → client: the command runs a process that should receive the client's SIGINT,
+         * SIGTERM and SIGHUP (docker's sig-proxy): the client sends each as {@link #SIGNAL}
+         * instead of dying of it.
+         */
+        SIGNALS(21);
 
         private final int code;
 
@@ -114,7 +125,12 @@ public record Frame(Kind kind, byte[] payload) {
         return new Frame(Kind.TERMINAL, ByteBuffer.allocate(4).putInt(raw ? RAW : 0).array());
     }
 
-    /** The int at this index of the payload, for {@link Kind#EXIT}, {@link Kind#RESIZE} and {@link Kind#TERMINAL}. */
+    /** A {@link Kind#SIGNAL} frame. */
+    public static Frame signal(int number) {
+        return new Frame(Kind.SIGNAL, ByteBuffer.allocate(4).putInt(number).array());
+    }
+
+    /** The int at this index of the payload, for the kinds that carry ints. */
     public int intAt(int index) {
         return ByteBuffer.wrap(payload).getInt(index * 4);
     }

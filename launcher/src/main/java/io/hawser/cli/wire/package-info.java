@@ -11,7 +11,9 @@
  * <p>A command that runs a terminal (an interactive container) sends
  * {@link io.hawser.cli.wire.Frame.Kind#TERMINAL}; the client then reports its window size with
  * {@link io.hawser.cli.wire.Frame.Kind#RESIZE} at once and on every change and, when asked, keeps
- * its terminal in raw mode until the {@code EXIT} frame. Kinds are only ever added, never
+ * its terminal in raw mode until the {@code EXIT} frame. After
+ * {@link io.hawser.cli.wire.Frame.Kind#SIGNALS} the client forwards the signals that would end it
+ * as {@link io.hawser.cli.wire.Frame.Kind#SIGNAL}, so Ctrl-C reaches the container. Kinds are only ever added, never
  * renumbered, so frames of older peers keep their meaning.
  */
 package io.hawser.cli.wire;

@@ -135,9 +135,9 @@ class FrameTest {
     @Test
     void kindCodesAreFixedOnTheWire() throws IOException {
         // older peers read these bytes: a kind is only ever added, never renumbered
-        int[] expected = {1, 2, 3, 4, 16, 17, 18, 19, 20};
-        Frame.Kind[] kinds = {Frame.Kind.REQUEST, Frame.Kind.STDIN, Frame.Kind.STDIN_EOF, Frame.Kind.RESIZE, Frame.Kind.STDOUT,
-                Frame.Kind.STDERR, Frame.Kind.STDIN_WANTED, Frame.Kind.EXIT, Frame.Kind.TERMINAL};
+        int[] expected = {1, 2, 3, 4, 5, 16, 17, 18, 19, 20, 21};
+        Frame.Kind[] kinds = {Frame.Kind.REQUEST, Frame.Kind.STDIN, Frame.Kind.STDIN_EOF, Frame.Kind.RESIZE, Frame.Kind.SIGNAL,
+                Frame.Kind.STDOUT, Frame.Kind.STDERR, Frame.Kind.STDIN_WANTED, Frame.Kind.EXIT, Frame.Kind.TERMINAL, Frame.Kind.SIGNALS};
         assertEquals(kinds.length, Frame.Kind.values().length);
         for (int i = 0; i < kinds.length; i++) {
             assertEquals(expected[i], written(new Frame(kinds[i], new byte[0]))[0]);
@@ -153,6 +153,12 @@ class FrameTest {
         assertArrayEquals(new byte[] {20, 0, 0, 0, 4, 0, 0, 0, 1}, written(Frame.terminal(true)));
         assertEquals(Frame.RAW, raw.intAt(0) & Frame.RAW);
         assertEquals(0, cooked.intAt(0) & Frame.RAW);
+    }
+
+    @Test
+    void signalFrameCarriesTheNumber() throws IOException {
+        assertArrayEquals(new byte[] {5, 0, 0, 0, 4, 0, 0, 0, 2}, written(Frame.signal(2)));
+        assertEquals(15, Frame.read(reading(written(Frame.signal(15)))).intAt(0));
     }
 
     @Test

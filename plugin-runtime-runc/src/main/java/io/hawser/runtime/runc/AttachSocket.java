@@ -23,6 +23,9 @@ import io.hawser.runtime.Attachment;
  * unless it was started with {@code --leave-stdin-open}. When the process's output ends conmon
  * exits and the connection reads end of file.
  *
+ * <p>{@link #read} blocks in a native call, which pins a virtual thread to its carrier for as long
+ * as it waits: read from a platform thread, or a few virtual threads could stall all the others.
+ *
  * <p>The socket is reached through {@code /proc/self/fd/N/attach}, N a descriptor of its
  * directory, the way conmon binds it: the path then always fits a socket address, however long
  * the directory's own path.

@@ -6,7 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import io.hawser.runtime.Attachment;
 
 /**
- * An attachment made before its process ran (an exec launched attached), read ahead on a virtual
+ * An attachment made before its process ran (an exec launched attached), read ahead on its own
  * thread until a caller claims it. conmon writes to attached clients with blocking writes, so an
  * unread connection would stall the process once the socket's buffer filled; reading ahead keeps
  * it moving. What is read ahead is kept up to {@value #LIMIT} bytes; past that the rest is dropped
@@ -25,7 +25,8 @@ final class BufferedAttachment implements Attachment {
 
     BufferedAttachment(AttachSocket socket) {
         this.socket = socket;
-        Thread.ofVirtual().name("hawser-exec-output").start(this::readAhead);
+        // a platform thread: the read blocks in native code, which would pin a virtual thread's carrier
+        Thread.ofPlatform().daemon().name("hawser-exec-output").start(this::readAhead);
     }
 
     private void readAhead() {

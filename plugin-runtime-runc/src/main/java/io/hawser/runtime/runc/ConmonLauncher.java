@@ -3,18 +3,20 @@ package io.hawser.runtime.runc;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +100,7 @@ public final class ConmonLauncher {
     private static final String CONMON_STDERR = "conmon.stderr";
     private static final String START_FIFO = "start";
     private static final String ATTACH_FIFO = "attached";
+    private static final byte[] NEWLINE = {'\n'};
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The quoted message in a logrus line, which is how runc formats its errors. */
     private static final Pattern LOGRUS_MESSAGE = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -152,6 +155,8 @@ public final class ConmonLauncher {
             LibC.INSTANCE.mkfifo(stateDir.resolve(ATTACH_FIFO).toString(), 0600);
             builder.environment().put("_OCI_STARTPIPE", "4");
             builder.environment().put("_OCI_ATTACHPIPE", "5");
+            builder.environment().put("HAWSER_START", stateDir.resolve(START_FIFO).toString());
+            builder.environment().put("HAWSER_ATTACHED", stateDir.resolve(ATTACH_FIFO).toString());
         }
         Process process = builder.start();
         AttachSocket attachment = null;
@@ -176,43 +181,47 @@ public final class ConmonLauncher {
     /**
      * The exec handshake (see the class comment): let conmon fork, wait until its attach socket
      * listens, connect, then let it run the process.
+     *
+     * @return the connection, or {@code null} when conmon ended first; its sync pipe says why
      */
     private AttachSocket attachBeforeStart(ConmonLaunch launch, Process process) throws IOException, InterruptedException {
         Path stateDir = launch.stateDir();
-        try (OutputStream start = within(launch, "open the start pipe", () -> Files.newOutputStream(stateDir.resolve(START_FIFO)));
-             InputStream attached = within(launch, "open the attach pipe", () -> Files.newInputStream(stateDir.resolve(ATTACH_FIFO)))) {
-            start.write('\n');
-            start.flush();
-            String line = within(launch, "report its attach socket", () -> readLine(attached));
+        // read-write: opening a fifo so never blocks (a blocked open would pin a virtual thread)
+        try (FileChannel start = FileChannel.open(stateDir.resolve(START_FIFO), StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileChannel attached = FileChannel.open(stateDir.resolve(ATTACH_FIFO), StandardOpenOption.READ, StandardOpenOption.WRITE);
+             // a second handle to wake the reader: a channel's reads and writes share one lock
+             FileChannel waker = FileChannel.open(stateDir.resolve(ATTACH_FIFO), StandardOpenOption.WRITE)) {
+            start.write(ByteBuffer.wrap(NEWLINE));
+            CompletableFuture<String> report = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    report.complete(readLine(Channels.newInputStream(attached)));
+                } catch (IOException e) {
+                    report.completeExceptionally(e);
+                }
+            });
+            // holding the fifo open ourselves, its end of file never comes; conmon's end does
+            process.onExit().thenRun(() -> report.complete(null));
+            String line;
+            try {
+                line = report.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("conmon did not open its attach socket for exec " + stateDir.getFileName() + " in "
+                        + launch.id() + " within " + timeout + ": " + conmonErrors(stateDir));
+            } catch (ExecutionException e) {
+                throw new IOException("reading conmon's attach pipe for " + launch.id() + " failed", e.getCause());
+            } finally {
+                if (!report.isDone() || report.getNow(null) == null) {
+                    // wakes the reader, which would otherwise wait on the fifo for good
+                    waker.write(ByteBuffer.wrap(NEWLINE));
+                }
+            }
             if (line == null) {
-                throw new IOException("conmon exited before exec " + stateDir.getFileName() + " in " + launch.id()
-                        + " could attach: " + conmonErrors(stateDir));
+                return null;
             }
             AttachSocket attachment = AttachSocket.connect(launch.bundle(), launch.streams().stdin());
-            start.write('\n');
-            start.flush();
+            start.write(ByteBuffer.wrap(NEWLINE));
             return attachment;
-        }
-    }
-
-    /** Runs a blocking step on a virtual thread, bounded by the timeout. */
-    private <T> T within(ConmonLaunch launch, String step, Callable<T> work) throws IOException, InterruptedException {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().start(() -> {
-            try {
-                result.complete(work.call());
-            } catch (Exception e) {
-                result.completeExceptionally(e);
-            }
-        });
-        try {
-            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            worker.interrupt();
-            throw new IOException("conmon did not " + step + " for " + launch.id() + " within " + timeout);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io
-                    : new IOException("conmon did not " + step + " for " + launch.id(), e.getCause());
         }
     }
 

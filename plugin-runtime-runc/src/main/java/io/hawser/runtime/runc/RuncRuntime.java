@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.errors.HawserException;
 import io.hawser.runtime.CreateTaskRequest;
 import io.hawser.runtime.IOConfig;
+import io.hawser.runtime.Ids;
 import io.hawser.runtime.Runtime;
 import io.hawser.runtime.Task;
 import io.hawser.snapshots.Mounter;
@@ -149,6 +150,12 @@ public final class RuncRuntime implements Runtime, Closeable {
 
     @Override
     public Optional<Task> task(String id) throws IOException {
+        try {
+            Ids.check(id, "task id");
+        } catch (IllegalArgumentException invalid) {
+            // no task can have it, and it must never name a path outside the shims directory
+            return Optional.empty();
+        }
         RuncTask known = tasks.get(id);
         if (known != null && Files.isDirectory(known.stateDir())) {
             return Optional.of(known);

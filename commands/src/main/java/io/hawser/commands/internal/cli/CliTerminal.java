@@ -5,15 +5,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import io.hawser.cli.wire.Frame;
 import io.hawser.commands.internal.ClientTerminal;
 
-/** The terminal of a CLI client, reached through its connection: TERMINAL frames out, RESIZE frames in. */
+/** The terminal of a CLI client, reached through its connection: TERMINAL and SIGNALS frames out, RESIZE and SIGNAL frames in. */
 final class CliTerminal implements ClientTerminal {
 
     private final DataOutputStream out;
     private volatile Consumer<Size> listener = size -> {};
+    private volatile IntConsumer signals = signal -> {};
     /** The last size reported since {@link #open}; guarded by this. */
     private Size reported;
 
@@ -39,6 +41,17 @@ final class CliTerminal implements ClientTerminal {
     @Override
     public void onResize(Consumer<Size> listener) {
         this.listener = listener;
+    }
+
+    @Override
+    public void forwardSignals(IntConsumer handler) throws IOException {
+        this.signals = handler;
+        new Frame(Frame.Kind.SIGNALS, new byte[0]).write(out);
+    }
+
+    /** A SIGNAL frame came. */
+    void signalled(int signal) {
+        signals.accept(signal);
     }
 
     /** A RESIZE frame came; sizes of zero (a client without a terminal) are no size. */

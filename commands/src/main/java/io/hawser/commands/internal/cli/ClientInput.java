@@ -51,6 +51,12 @@ final class ClientInput extends InputStream {
                         }
                         terminal.resized(frame.intAt(0), frame.intAt(1));
                     }
+                    case SIGNAL -> {
+                        if (frame.payload().length != 4) {
+                            throw new IOException("SIGNAL frame of " + frame.payload().length + " bytes from the client");
+                        }
+                        terminal.signalled(frame.intAt(0));
+                    }
                     default -> throw new IOException("unexpected " + frame.kind() + " frame from the client");
                 }
             }

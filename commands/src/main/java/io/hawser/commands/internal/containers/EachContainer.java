@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.hawser.commands.internal.Arguments;
 import io.hawser.containers.Container;
 import io.hawser.containers.ContainerService;
 import io.hawser.frontend.CommandContext;
@@ -31,7 +32,15 @@ final class EachContainer {
         void apply(Container container, String named) throws IOException, CommandException, InterruptedException;
     }
 
+    /** The synopsis of a command that takes only containers. */
+    static final String USAGE = "CONTAINER...";
+
     private EachContainer() {}
+
+    /** The containers named: at least one, nothing else. */
+    static List<String> names(List<String> args) throws CommandException {
+        return Arguments.of(args).operands(1, Integer.MAX_VALUE, "a container");
+    }
 
     static int apply(ContainerService containers, CommandContext context, String command, List<String> names, Action action)
             throws InterruptedException {

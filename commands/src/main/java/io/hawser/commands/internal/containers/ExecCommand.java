@@ -62,11 +62,9 @@ public final class ExecCommand implements Command {
         try {
             options = ExecOptions.parse(args);
         } catch (CommandException e) {
-            throw new CommandException(e.getMessage() + " (usage: hawser exec " + ExecOptions.USAGE + ")", ExitCodes.DAEMON);
+            throw ExitCodes.usage(e, "exec", ExecOptions.USAGE);
         }
-        if (options.tty() && options.interactive() && !context.terminal()) {
-            throw new CommandException("the input device is not a TTY: drop -t, or run from a terminal", ExitCodes.DAEMON);
-        }
+        ExitCodes.requireTerminal(options.tty(), options.interactive(), context);
         Task task;
         String spec;
         Optional<ClientTerminal.Size> size = Optional.empty();
@@ -105,6 +103,9 @@ public final class ExecCommand implements Command {
 
     private int attach(CommandContext context, ExecOptions options, Process process, Path log) throws IOException, InterruptedException {
         ClientTerminal.of(context).filter(t -> options.tty()).ifPresent(t -> t.onResize(size -> RunCommand.resize(process, size)));
+        if (!options.tty()) {
+            RunCommand.forwardSignals(context, process);
+        }
         Attachment attachment = null;
         if (options.interactive()) {
             attachment = process.attach();

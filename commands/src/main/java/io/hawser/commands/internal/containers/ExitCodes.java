@@ -2,6 +2,7 @@ package io.hawser.commands.internal.containers;
 
 import java.util.Locale;
 
+import io.hawser.frontend.CommandContext;
 import io.hawser.frontend.CommandException;
 
 /**
@@ -40,6 +41,18 @@ final class ExitCodes {
     /** A start failure as the command's error. */
     static CommandException startFailure(Exception e) {
         return new CommandException(e.getMessage(), forStartFailure(e.getMessage()));
+    }
+
+    /** A usage error of {@code run} or {@code exec}: status 125 as docker has it, so the synopsis goes into the message. */
+    static CommandException usage(CommandException e, String command, String usage) {
+        return new CommandException(e.getMessage() + " (usage: hawser " + command + " " + usage + ")", DAEMON);
+    }
+
+    /** {@code -it} needs a terminal to take keys from, as docker insists. */
+    static void requireTerminal(boolean tty, boolean interactive, CommandContext context) throws CommandException {
+        if (tty && interactive && !context.terminal()) {
+            throw new CommandException("the input device is not a TTY: drop -t, or run from a terminal", DAEMON);
+        }
     }
 
     /** Any error of {@code run} or {@code exec} before the process ran, with status 125; usage errors keep their text. */

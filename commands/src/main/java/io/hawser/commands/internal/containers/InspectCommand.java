@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hawser.commands.internal.Arguments;
 import io.hawser.containers.Container;
 import io.hawser.containers.ContainerService;
 import io.hawser.frontend.Command;
@@ -45,12 +44,12 @@ public final class InspectCommand implements Command {
 
     @Override
     public String usage() {
-        return "CONTAINER...";
+        return EachContainer.USAGE;
     }
 
     @Override
     public int run(CommandContext context, List<String> args) throws Exception {
-        List<String> names = Arguments.of(args).operands(1, Integer.MAX_VALUE, "a container");
+        List<String> names = EachContainer.names(args);
         ArrayNode array = JSON.createArrayNode();
         int status = 0;
         for (String name : names) {

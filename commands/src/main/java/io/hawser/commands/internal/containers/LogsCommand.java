@@ -1,6 +1,5 @@
 package io.hawser.commands.internal.containers;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

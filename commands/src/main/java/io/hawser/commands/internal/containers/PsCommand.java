@@ -63,8 +63,10 @@ public final class PsCommand implements Command {
                 context.out().println(shortId(container.id()));
                 continue;
             }
+            // the boot time /proc gives is whole seconds: a start before the record's creation is that rounding
             Instant started = state.filter(s -> s.pid() > 0)
                     .flatMap(s -> StatusText.processStart(Path.of("/proc"), s.pid()))
+                    .filter(start -> start.isAfter(container.createdAt()))
                     .orElse(container.createdAt());
             table.row(shortId(container.id()), StatusText.image(container.image()),
                     StatusText.command(args(container.spec()), COMMAND_WIDTH), StatusText.ago(container.createdAt(), now),

@@ -1,11 +1,10 @@
 package io.hawser.commands.internal.containers;
 
-import java.util.List;
+import java.io.IOException;
 
-import io.hawser.commands.internal.Arguments;
+import io.hawser.containers.Container;
 import io.hawser.containers.ContainerService;
 import io.hawser.frontend.Command;
-import io.hawser.frontend.CommandContext;
 import io.hawser.frontend.CommandException;
 import io.hawser.runtime.Task;
 import io.hawser.runtime.TaskState;
@@ -14,14 +13,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code hawser resume} (or {@code unpause}, docker's word): thaws paused containers. */
-@Component(property = {Command.NAME_PROPERTY + "=resume", Command.NAME_PROPERTY + "=unpause"})
-public final class ResumeCommand implements Command {
-
-    private final ContainerService containers;
+@Component(service = Command.class, property = {Command.NAME_PROPERTY + "=resume", Command.NAME_PROPERTY + "=unpause"})
+public final class ResumeCommand extends EachContainerCommand {
 
     @Activate
     public ResumeCommand(@Reference ContainerService containers) {
-        this.containers = containers;
+        super(containers, "resume");
     }
 
     @Override
@@ -30,20 +27,12 @@ public final class ResumeCommand implements Command {
     }
 
     @Override
-    public String usage() {
-        return "CONTAINER...";
-    }
-
-    @Override
-    public int run(CommandContext context, List<String> args) throws Exception {
-        List<String> names = Arguments.of(args).operands(1, Integer.MAX_VALUE, "a container");
-        return EachContainer.apply(containers, context, "resume", names, (container, named) -> {
-            Task task = ContainerLookup.task(containers, container, named);
-            TaskState.Status status = task.state().status();
-            if (status != TaskState.Status.PAUSED && status != TaskState.Status.PAUSING) {
-                throw new CommandException("container " + named + " is not paused");
-            }
-            task.resume();
-        });
+    void apply(Container container, String named) throws IOException, CommandException {
+        Task task = ContainerLookup.task(containers, container, named);
+        TaskState.Status status = task.state().status();
+        if (status != TaskState.Status.PAUSED && status != TaskState.Status.PAUSING) {
+            throw new CommandException("container " + named + " is not paused");
+        }
+        task.resume();
     }
 }

@@ -73,11 +73,9 @@ public final class RunCommand implements Command {
             options = RunOptions.parse(args);
             environment = options.environment(context);
         } catch (CommandException e) {
-            throw new CommandException(e.getMessage() + " (usage: hawser run " + RunOptions.USAGE + ")", ExitCodes.DAEMON);
+            throw ExitCodes.usage(e, "run", RunOptions.USAGE);
         }
-        if (options.tty() && options.interactive() && !context.terminal()) {
-            throw new CommandException("the input device is not a TTY: drop -t, or run from a terminal", ExitCodes.DAEMON);
-        }
+        ExitCodes.requireTerminal(options.tty(), options.interactive(), context);
         Container container;
         try {
             container = containers.create(options.config(image(options, context), environment));
@@ -144,6 +142,9 @@ public final class RunCommand implements Command {
                 discard(container);
                 throw ExitCodes.startFailure(e);
             }
+            if (!options.tty()) {
+                forwardSignals(context, task);
+            }
             ExitStatus status;
             try {
                 status = await(task.waitFor());
@@ -190,6 +191,24 @@ public final class RunCommand implements Command {
             process.resizePty(size.columns(), size.rows());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "resizing the terminal of " + process.id() + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Passes the client's Ctrl-C (and SIGTERM, SIGHUP) to the process, as docker's sig-proxy does
+     * when there is no terminal; with one, Ctrl-C is a key the container's terminal turns into a
+     * signal itself.
+     */
+    static void forwardSignals(CommandContext context, Process process) throws IOException {
+        var terminal = ClientTerminal.of(context);
+        if (terminal.isPresent()) {
+            terminal.get().forwardSignals(signal -> {
+                try {
+                    process.kill(signal);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "passing signal " + signal + " to " + process.id() + " failed: " + e.getMessage());
+                }
+            });
         }
     }
 

@@ -106,6 +106,25 @@ class CliServerTest {
                 return 0;
             }
         });
+        commands.add("trap", new Command() {
+            @Override
+            public String summary() {
+                return "take the client's signals and print the first";
+            }
+
+            @Override
+            public String usage() {
+                return "";
+            }
+
+            @Override
+            public int run(CommandContext context, List<String> args) throws Exception {
+                var signals = new java.util.concurrent.LinkedBlockingQueue<Integer>();
+                ClientTerminal.of(context).orElseThrow().forwardSignals(signals::add);
+                context.out().println("signal " + signals.take());
+                return 0;
+            }
+        });
         socket = dir.resolve("hawser.sock");
         server = new CliServer(socket, commands);
     }
@@ -247,5 +266,17 @@ class CliServerTest {
         var context = new io.hawser.commands.internal.StreamsContext(System.out, System.err, java.io.InputStream.nullInputStream(), false, 80, dir);
 
         assertTrue(ClientTerminal.of(context).isEmpty());
+    }
+
+    @Test
+    void signalsFlowOnlyAfterTheServerAsksForThem() throws IOException {
+        try (Client client = new Client(socket)) {
+            client.send(new Request(List.of("trap"), false, 80, 24, "/").toFrame());
+
+            assertEquals(Frame.Kind.SIGNALS, client.receive().kind());
+            client.send(Frame.signal(2));
+
+            assertEquals(new Reply("signal 2\n", "", 0), client.replyUntilExit());
+        }
     }
 }

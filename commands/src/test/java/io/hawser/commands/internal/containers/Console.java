@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import io.hawser.commands.internal.ClientTerminal;
 import io.hawser.commands.internal.StreamsContext;
@@ -22,6 +23,7 @@ final class Console {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     final List<String> terminalCalls = new ArrayList<>();
     Consumer<ClientTerminal.Size> resizeListener = size -> {};
+    volatile IntConsumer signalHandler;
 
     /** A client terminal that reports 100x30 when opened. */
     final ClientTerminal terminal = new ClientTerminal() {
@@ -38,6 +40,11 @@ final class Console {
         @Override
         public void onResize(Consumer<Size> listener) {
             resizeListener = listener;
+        }
+
+        @Override
+        public void forwardSignals(IntConsumer handler) {
+            signalHandler = handler;
         }
     };
 

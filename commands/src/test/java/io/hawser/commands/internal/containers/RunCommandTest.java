@@ -161,6 +161,30 @@ class RunCommandTest {
     }
 
     @Test
+    void withoutATerminalTheClientsSignalsReachTheContainer() throws Exception {
+        program(task -> {
+            while (console.signalHandler == null) {
+                Thread.onSpinWait();
+            }
+            console.signalHandler.accept(2);
+        });
+        containers.taskFactory = withSignalExit(containers.taskFactory);
+
+        assertEquals(130, run.run(console.context("", true), List.of("busybox", "sleep", "100")));
+
+        assertTrue(onlyTask().calls().contains("kill 2"), onlyTask().calls().toString());
+    }
+
+    private static java.util.function.Function<io.hawser.containers.Container, FakeTask> withSignalExit(
+            java.util.function.Function<io.hawser.containers.Container, FakeTask> factory) {
+        return container -> {
+            FakeTask task = factory.apply(container);
+            task.onSignal = signal -> task.exit(128 + signal);
+            return task;
+        };
+    }
+
+    @Test
     void interactiveTerminalNeedsATerminal() {
         var e = assertThrows(CommandException.class, () -> run.run(console.context("", false), List.of("-it", "busybox", "sh")));
 
