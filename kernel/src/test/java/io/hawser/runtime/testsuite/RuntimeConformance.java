@@ -62,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Containers need root and busybox: without them every test is skipped with the reason printed.
  * After each test the suite checks that nothing is left: no task, no mount below its directory, no
- * process naming a task id.
+ * process naming a task id, no file or directory named after one in the runtime's state directory.
  */
 public abstract class RuntimeConformance {
 
@@ -312,14 +312,28 @@ public abstract class RuntimeConformance {
 
     @Test
     void terminalHasOneStreamAndResizes() throws Exception {
-        Task task = create(TaskSpec.of("sh", "-c", "read x; stty size; test -t 0 && echo is-a-tty").stdin(true).terminal(true));
+        Task task = create(TaskSpec.of("sh", "-c", "test -t 0 && echo is-a-tty; while read x; do stty size; done")
+                .stdin(true).terminal(true));
         try (Attachment attachment = task.attach()) {
+            CompletableFuture<Output> all = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return readUntil(attachment, out -> out.stdout().contains("30 100"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             task.start();
             task.resizePty(100, 30);
-            attachment.write("\n".getBytes(StandardCharsets.UTF_8), 0, 1);
-            Output output = readUntil(attachment, out -> out.stdout().contains("is-a-tty"));
-            assertTrue(output.stdout().contains("30 100"), output.stdout());
-            assertEquals("", output.stderr());
+            // the shim applies a resize when it gets to it: ask for the size until it shows
+            awaitTrue(() -> {
+                attachment.write("\n".getBytes(StandardCharsets.UTF_8), 0, 1);
+                return all.isDone();
+            }, "the terminal to show the new size");
+            Output output = await(all);
+            assertTrue(output.stdout().startsWith("is-a-tty"), output.stdout());
+            assertEquals("", output.stderr(), "a terminal has one stream");
+            // a terminal's input ends with its end-of-file character, not with the stream's end
+            attachment.write(new byte[] {4}, 0, 1);
         }
         assertEquals(0, await(task.waitFor()).code());
         task.delete();
@@ -550,8 +564,15 @@ public abstract class RuntimeConformance {
         task.delete();
     }
 
-    /** No mount below the test's directory, no process naming one of its task ids. */
+    /**
+     * No mount below the test's directory, no process naming one of its task ids, nothing named
+     * after one in the runtime's state directory.
+     */
     private void assertNothingLeft() throws IOException {
+        try (Stream<Path> state = Files.walk(stateDir)) {
+            List<Path> named = state.filter(path -> ids.contains(path.getFileName().toString())).toList();
+            assertEquals(List.of(), named, "state left behind");
+        }
         List<Path> mounts = MountTable.current().mounts().stream().map(MountTable.Mount::mountPoint)
                 .filter(point -> point.startsWith(temp)).toList();
         assertEquals(List.of(), mounts, "mounts left behind");

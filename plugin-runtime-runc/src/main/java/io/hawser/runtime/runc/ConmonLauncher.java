@@ -110,7 +110,7 @@ public final class ConmonLauncher {
     private final Duration timeout;
 
     /** A launched process, and for an exec launched attached the connection made before it ran. */
-    public record Launched(ConmonContainer container, Optional<AttachSocket> attachment) {}
+    record Launched(ConmonContainer container, Optional<AttachSocket> attachment) {}
 
     /**
      * @param conmon  the conmon binary
@@ -141,7 +141,7 @@ public final class ConmonLauncher {
      * @throws IOException naming what failed: the runtime's error (for example a command missing
      *                     from the image), conmon's exit status and error output, or the timeout
      */
-    public Launched launch(ConmonLaunch launch, boolean attach) throws IOException, InterruptedException {
+    Launched launch(ConmonLaunch launch, boolean attach) throws IOException, InterruptedException {
         if (attach && (!launch.exec() || launch.streams().logPath() == null)) {
             throw new IllegalArgumentException("only an exec with a log is launched attached");
         }

@@ -101,12 +101,18 @@ abstract sealed class ConmonProcess implements Process permits RuncTask, ExecPro
     /**
      * Closes stdin the one way conmon offers: it closes a process's input when an attached client
      * detaches, unless it was started with {@code --leave-stdin-open} (a process whose input is
-     * not {@code stdinOnce}), which then has no way to close it.
+     * not {@code stdinOnce}), which then has no way to close it. A terminal's input cannot be
+     * closed at all.
      */
     @Override
     public void closeIO() throws IOException {
         if (!record.stdin() || exitStatus().isPresent()) {
             return;
+        }
+        if (record.terminal()) {
+            // conmon would close its copy of the terminal, which the process never sees
+            throw HawserException.unimplemented("cannot close the input of " + describe()
+                    + ": it reads a terminal, whose input ends only with its end-of-file character (Ctrl-D)");
         }
         if (!record.stdinOnce()) {
             throw HawserException.unimplemented("conmon cannot close the input of " + describe()
