@@ -22,6 +22,8 @@ import io.hawser.runtime.Stats;
 final class CgroupStats {
 
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+    /** The key of the unified hierarchy among the v1 controllers' names. */
+    private static final String V2 = "";
     /** cgroup v1 reports "no limit" as the largest page-aligned long; anything this high is none. */
     private static final long V1_UNLIMITED = Long.MAX_VALUE / 2;
 
@@ -34,24 +36,38 @@ final class CgroupStats {
         } catch (NoSuchFileException e) {
             throw HawserException.failedPrecondition("process " + pid + " has exited; it has no cgroup to measure");
         }
-        // hierarchy-id:controllers:path
-        Map<String, String> paths = new HashMap<>();
-        for (String line : lines) {
+        return read(CgroupMode.of(MountTable.current()), CGROUP_ROOT, lines, Instant.now());
+    }
+
+    /**
+     * Reads the statistics of the cgroups a process is in.
+     *
+     * @param mode         how the host mounts cgroups
+     * @param root         where they are mounted, {@code /sys/fs/cgroup}
+     * @param procCgroup   the lines of the process's {@code /proc/PID/cgroup},
+     *                     {@code hierarchy-id:controllers:path}
+     */
+    static Stats read(CgroupMode mode, Path root, List<String> procCgroup, Instant now) throws IOException {
+        Map<String, Path> dirs = new HashMap<>();
+        for (String line : procCgroup) {
             String[] parts = line.split(":", 3);
-            if (parts.length == 3) {
+            if (parts.length != 3) {
+                continue;
+            }
+            String relative = parts[2].startsWith("/") ? parts[2].substring(1) : parts[2];
+            if (parts[0].equals("0") && parts[1].isEmpty()) {
+                dirs.put(V2, root.resolve(relative));
+            } else {
+                // v1 mounts a hierarchy of several controllers once, named by all of them (cpu,cpuacct)
                 for (String controller : parts[1].split(",")) {
-                    paths.put(controller, parts[1] + parts[2]);
-                }
-                if (parts[0].equals("0")) {
-                    paths.put("", parts[2]);
+                    dirs.put(controller, root.resolve(parts[1]).resolve(relative));
                 }
             }
         }
-        Instant now = Instant.now();
-        return CgroupMode.of(MountTable.current()) == CgroupMode.UNIFIED ? v2(now, dir(paths, "")) : v1(now, paths);
+        return mode == CgroupMode.UNIFIED ? v2(now, dir(dirs, V2)) : v1(now, dirs);
     }
 
-    private static Stats v1(Instant now, Map<String, String> paths) throws IOException {
+    private static Stats v1(Instant now, Map<String, Path> paths) throws IOException {
         long cpu = number(dir(paths, "cpuacct").resolve("cpuacct.usage"));
         Path memory = dir(paths, "memory");
         long usage = number(memory.resolve("memory.usage_in_bytes"));
@@ -70,13 +86,13 @@ final class CgroupStats {
         return new Stats(now, cpu, usage, Math.max(0, usage - inactiveFile), max.equals("max") ? -1 : Long.parseLong(max), pids);
     }
 
-    /** The directory of a controller; for v2 the key is the empty string. */
-    private static Path dir(Map<String, String> paths, String controller) throws IOException {
-        String path = paths.get(controller);
-        if (path == null) {
-            throw new IOException("the process is in no " + (controller.isEmpty() ? "cgroup v2" : controller + " cgroup"));
+    /** The directory of a controller, or with {@link #V2} of the unified hierarchy. */
+    private static Path dir(Map<String, Path> dirs, String controller) throws IOException {
+        Path dir = dirs.get(controller);
+        if (dir == null) {
+            throw new IOException("the process is in no " + (controller.equals(V2) ? "cgroup v2" : controller + " cgroup"));
         }
-        return CGROUP_ROOT.resolve(path.startsWith("/") ? path.substring(1) : path);
+        return dir;
     }
 
     private static long number(Path file) throws IOException {
