@@ -76,6 +76,8 @@ bench_workspace() {
 }
 bench_cleanup() {
     local status=$? sid
+    # a script that leaves containers running defines bench_teardown to remove them while its daemons still serve
+    if declare -F bench_teardown >/dev/null; then bench_teardown || true; fi
     for sid in "${LIVE_SIDS[@]}"; do
         kill -KILL -- "-$sid" 2>/dev/null || true
         wait "$sid" 2>/dev/null || true
@@ -208,6 +210,17 @@ stop_session() {
     forget_session "$sid"
 }
 
+# await_session_alone SID TIMEOUT_S: waits until the daemon SID is the only process of its session
+# (helpers it started, such as containerd's shim cleanups, have ended), at most TIMEOUT_S
+await_session_alone() {
+    local sid=$1 timeout=$2 t0
+    t0=$(now_us)
+    while [ "$(pgrep -s "$sid" | grep -vcx "$sid")" != 0 ]; do
+        [ $(($(now_us) - t0)) -lt $((timeout * 1000000)) ] || return 0
+        nap 0.05
+    done
+}
+
 # containerd_config DIR SOCKET: writes DIR/config.toml holding only version 2, root DIR/root,
 # state DIR/state and the socket addresses; everything else is containerd's default (all its
 # default plugins load, CRI included).
@@ -337,6 +350,41 @@ EOF
         tail -20 "$WORK/registry/registry.log" >&2
         die "docker-registry on $HOST: $AWAIT_ERROR"
     }
+}
+
+# ---- containers ------------------------------------------------------------------------
+# processes_naming EXE DIR: pids of the processes running the binary named EXE (its file name)
+# whose command line names a path under DIR, such as the conmon or containerd-shim-runc-v2
+# supervising the containers of a daemon whose state is under DIR
+processes_naming() {
+    local exe=$1 dir=$2 proc pid
+    for proc in /proc/[0-9]*; do
+        pid=${proc#/proc/}
+        [ "$(basename "$(readlink "$proc/exe" 2>/dev/null)")" = "$exe" ] || continue
+        tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qF "$dir/" && echo "$pid"
+    done
+    return 0
+}
+
+# rss_pss_kib PID: "RSS PSS" of a process in KiB, from /proc/PID/smaps_rollup
+rss_pss_kib() {
+    awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print r + 0, p + 0 }' "/proc/$1/smaps_rollup"
+}
+vm_rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# kill_containers_under DIR: the last resort when a daemon could not remove its containers: every
+# container of an OCI runtime state directory (runc --root) under DIR is deleted by force, and
+# every conmon or containerd shim naming DIR is killed
+kill_containers_under() {
+    local dir=$1 root id pid
+    while IFS= read -r root; do
+        for id in $(runc --root "$root" list -q 2>/dev/null); do
+            runc --root "$root" delete -f "$id" >/dev/null 2>&1 || true
+        done
+    done < <(find "$dir" -name state.json -path '*/runc/*' -printf '%h\n' 2>/dev/null | xargs -r -n1 dirname | sort -u)
+    for pid in $(processes_naming conmon "$dir") $(processes_naming containerd-shim-runc-v2 "$dir"); do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
 }
 
 # ---- statistics ------------------------------------------------------------------------

@@ -26,6 +26,8 @@ final class Hawserd implements AutoCloseable {
     record Result(int status, String out, String err) {}
 
     final Path home;
+    /** The temporary directory holding root, state and logs. */
+    final Path work;
     final Path root;
     final Path state;
     final Path socket;
@@ -37,6 +39,7 @@ final class Hawserd implements AutoCloseable {
 
     private Hawserd(Path home, Path work, Map<String, String> environment, List<String> extraArgs) throws IOException {
         this.home = home;
+        this.work = work;
         // short paths: unix socket addresses are limited to 108 bytes
         this.root = work.resolve("root");
         this.state = work.resolve("state");
@@ -100,9 +103,42 @@ final class Hawserd implements AutoCloseable {
 
     /** Runs {@code bin/hawser --address <socket> ARGS}. */
     Result hawser(String... args) throws Exception {
+        return run(cli(args));
+    }
+
+    /** Runs {@code bin/hawser --address <socket> ARGS} with {@code input} as its stdin. */
+    Result hawserWithInput(String input, String... args) throws Exception {
+        Path in = Files.createTempFile("hawser-in-", ".txt");
+        try {
+            Files.writeString(in, input, StandardCharsets.UTF_8);
+            return run(cli(args), in);
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
+
+    /**
+     * Starts {@code bin/hawser --address <socket> ARGS} without waiting, its stdin empty and its
+     * stdout and stderr into {@code output}: for commands that follow, such as {@code logs -f}.
+     */
+    Process hawserInBackground(Path output, String... args) throws IOException {
+        return new ProcessBuilder(cli(args)).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+    }
+
+    /** {@code bin/hawser --address <socket> ARGS} as a command line. */
+    List<String> cli(String... args) {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/hawser").toString(), "--address", socket.toString()));
         command.addAll(List.of(args));
-        return run(command);
+        return command;
+    }
+
+    /** Stops the daemon with SIGTERM and waits for it, failing when it does not stop in time. */
+    void stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("hawserd still running " + PATIENCE.toSeconds() + " s after SIGTERM:\n" + logText());
+        }
     }
 
     /** The daemon's output so far. */
@@ -119,11 +155,16 @@ final class Hawserd implements AutoCloseable {
 
     /** Runs a command to its end, at most a minute, with its stdin empty. */
     static Result run(List<String> command) throws Exception {
+        return run(command, Path.of("/dev/null"));
+    }
+
+    /** Runs a command to its end, at most a minute, reading its stdin from {@code input}. */
+    static Result run(List<String> command, Path input) throws Exception {
         Path out = Files.createTempFile("hawser-out-", ".txt");
         Path err = Files.createTempFile("hawser-err-", ".txt");
         try {
             Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(input.toFile())).start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError(command + " did not finish within 60 s");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,28 +140,6 @@ class HawserdProcessTest {
         Result result = Hawserd.run(List.of(Hawserd.DISTRIBUTION.resolve("bin/hawserd").toString(), "--rot", "/tmp/x"));
         assertEquals(2, result.status());
         assertTrue(result.err().contains("hawserd: unknown argument --rot"), result.err());
-    }
-
-    /** Collects what a process prints, so a test can wait for a piece of text. */
-    private static final class ConsoleReader {
-        private final StringBuffer text = new StringBuffer();
-
-        ConsoleReader(Process process) {
-            Thread.ofVirtual().start(() -> {
-                byte[] buffer = new byte[4096];
-                try (var in = process.getInputStream()) {
-                    for (int n; (n = in.read(buffer)) >= 0; ) {
-                        text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-            });
-        }
-
-        void awaitText(String expected) throws Exception {
-            Hawserd.awaitTrue("\"" + expected + "\" on the console; it shows:\n" + text, () -> text.toString().contains(expected));
-        }
     }
 
     private static Set<ProcessHandle> descendantsAndSelf(ProcessHandle process) {

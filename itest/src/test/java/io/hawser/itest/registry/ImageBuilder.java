@@ -41,6 +41,8 @@ public final class ImageBuilder {
     private final List<byte[]> layerTars = new ArrayList<>();
     private boolean gzip = true;
     private List<String> cmd = List.of("/bin/sh");
+    /** Run-config fields beyond {@code Env} and {@code Cmd}, as the image config spells them. */
+    private final Map<String, Object> runConfigFields = new LinkedHashMap<>();
 
     private ImageBuilder(ImageFormat format) {
         this.format = format;
@@ -64,6 +66,28 @@ public final class ImageBuilder {
     public ImageBuilder cmd(String... command) {
         this.cmd = List.of(command);
         return this;
+    }
+
+    /**
+     * Sets a field of the image config's run config ({@code config}), by its name there:
+     * {@code Entrypoint}, {@code Env}, {@code WorkingDir}, {@code User}, {@code StopSignal}, ...
+     * An {@code Env} set here replaces the default {@code PATH} entry.
+     */
+    public ImageBuilder runConfig(String field, Object value) {
+        runConfigFields.put(field, value);
+        return this;
+    }
+
+    /**
+     * A layer of more busybox applets in {@code /bin}, symbolic links to {@code busybox}, for
+     * images whose tests need more than {@link #BUSYBOX_APPLETS}; goes on top of {@link #busyboxLayer()}.
+     */
+    public ImageBuilder appletLayer(String... applets) {
+        TarBuilder tar = new TarBuilder().directory("bin", 0755);
+        for (String applet : applets) {
+            tar.symlink("bin/" + applet, "busybox");
+        }
+        return tarLayer(tar.toByteArray());
     }
 
     /**
@@ -142,6 +166,7 @@ public final class ImageBuilder {
         Map<String, Object> runConfig = new LinkedHashMap<>();
         runConfig.put("Env", List.of(DEFAULT_PATH));
         runConfig.put("Cmd", cmd);
+        runConfig.putAll(runConfigFields);
         Map<String, Object> rootfs = new LinkedHashMap<>();
         rootfs.put("type", "layers");
         rootfs.put("diff_ids", layers.stream().map(TestImage.Layer::diffId).toList());
