@@ -246,8 +246,9 @@ class CriPodSandboxTest {
         Process listener = new ProcessBuilder("nsenter", "--net=" + netns, "busybox", "nc", "-l", "-p", "8080")
                 .redirectErrorStream(true).start();
         try {
-            Hawserd.awaitTrue("listener in the pod", () -> Hawserd.run(List.of("nsenter", "--net=" + netns, "cat", "/proc/net/tcp"))
-                    .out().contains(":1F90 00000000:0000 0A"));
+            // busybox may listen on IPv6 (both families), so both tables are read; 0A is LISTEN
+            Hawserd.awaitTrue("listener in the pod", () -> Hawserd.run(List.of("nsenter", "--net=" + netns, "cat", "/proc/net/tcp", "/proc/net/tcp6"))
+                    .out().lines().anyMatch(line -> line.contains(":1F90 ") && line.contains(" 0A ")));
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(ip, 8080), 5000);
                 OutputStream out = socket.getOutputStream();

@@ -160,18 +160,34 @@ final class PodSandboxes {
                 store.update(id, encode(pod));
                 return id;
             } catch (IOException | RuntimeException e) {
-                try {
-                    tearDown(id, pod);
-                    deleteDirectory(directory);
-                    store.remove(id);
-                } catch (IOException | RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+                undo(id, pod, directory, e);
                 throw e;
             }
         } finally {
             lock.unlock();
             locks.remove(id);
+        }
+    }
+
+    /**
+     * Undoes a run that failed: unlike a stop, a DEL that fails (the plugin that made the run fail
+     * may be the one missing) does not keep the namespaces and the record, since kubelet will
+     * never stop a pod whose run it saw fail. Each step's failure is added to the run's.
+     */
+    private void undo(String id, Pod pod, Path directory, Exception failure) {
+        if (pod.network() != null) {
+            try {
+                detach(id, pod);
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            PodNamespaces.remove(directory);
+            deleteDirectory(directory);
+            store.remove(id);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -221,25 +237,24 @@ final class PodSandboxes {
     private void tearDown(String id, Pod pod) throws IOException {
         Path directory = podsDirectory.resolve(id);
         Path netns = directory.resolve(PodNamespaces.NET);
-        IOException failure = null;
         if (pod.network() != null) {
-            PodSandboxConfig config = pod.podConfig();
-            NetworkConfig network = NetworkConfig.fromConflist(pod.network(), Path.of("sandbox " + id));
-            // DEL also runs when the namespace is already gone: host-local's reservation and
-            // portmap's rules live outside it, and plugins accept a missing namespace on DEL
-            try {
-                cni.delete(network, attachment(id, directory, POD_INTERFACE, config), runtimeConfig(config), pod.cniResult());
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
-        if (failure != null) {
-            // the namespace stays pinned so the DEL can be repeated by the next stop or remove
-            throw failure;
+            // a failed DEL throws before the namespaces are unpinned, so the next stop or remove
+            // repeats it with everything in place
+            detach(id, pod);
         }
         if (Files.exists(netns) || Files.exists(directory.resolve(PodNamespaces.IPC)) || Files.exists(directory.resolve(PodNamespaces.UTS))) {
             PodNamespaces.remove(directory);
         }
+    }
+
+    /**
+     * CNI DEL of the pod's network. It also runs when the namespace is already gone: host-local's
+     * reservation and portmap's rules live outside it, and plugins accept a missing namespace on DEL.
+     */
+    private void detach(String id, Pod pod) throws IOException {
+        PodSandboxConfig config = pod.podConfig();
+        NetworkConfig network = NetworkConfig.fromConflist(pod.network(), Path.of("sandbox " + id));
+        cni.delete(network, attachment(id, podsDirectory.resolve(id), POD_INTERFACE, config), runtimeConfig(config), pod.cniResult());
     }
 
     PodSandboxStatusResponse status(String id, boolean verbose) throws IOException {
