@@ -90,6 +90,13 @@ class CriPodSandboxTest {
     @AfterEach
     void stopDaemon() throws Exception {
         if (daemon != null) {
+            // a failed test must not leave pinned namespaces, veths or port rules on the host
+            if (daemon.process.isAlive()) {
+                for (String id : crictl("pods", "-q").out().lines().filter(l -> !l.isBlank()).toList()) {
+                    crictl("stopp", id);
+                    crictl("rmp", id);
+                }
+            }
             daemon.close();
         }
         Hawserd.run(List.of("ip", "link", "delete", bridge));
