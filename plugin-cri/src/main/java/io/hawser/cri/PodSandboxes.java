@@ -164,8 +164,8 @@ final class PodSandboxes {
                 throw e;
             }
         } finally {
+            // the lock stays until the pod is removed: a stop may already be waiting on it
             lock.unlock();
-            locks.remove(id);
         }
     }
 
