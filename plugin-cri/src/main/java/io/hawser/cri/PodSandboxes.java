@@ -197,15 +197,25 @@ final class PodSandboxes {
         return bytes;
     }
 
+    /**
+     * Stops a pod: its networks detached, its namespaces unpinned. A pod that is not there is
+     * stopped already (the CRI asks this of stop as of remove: kubelet retries both).
+     */
     void stop(String id) throws IOException {
-        SandboxRecord record = find(id);
-        ReentrantLock lock = lock(record.id());
+        Optional<SandboxRecord> found = lookup(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        ReentrantLock lock = lock(found.get().id());
         lock.lock();
         try {
-            SandboxRecord current = store.get(record.id()).orElseThrow(() -> HawserException.notFound("pod sandbox " + id));
-            Pod pod = decode(current);
-            tearDown(current.id(), pod);
-            store.update(current.id(), encode(pod.with(NOT_READY, null, null, pod.ips())));
+            Optional<SandboxRecord> current = store.get(found.get().id());
+            if (current.isEmpty()) {
+                return;
+            }
+            Pod pod = decode(current.get());
+            tearDown(current.get().id(), pod);
+            store.update(current.get().id(), encode(pod.with(NOT_READY, null, null, pod.ips())));
         } finally {
             lock.unlock();
         }
