@@ -1,0 +1,157 @@
+package io.hawser.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import io.hawser.cri.api.v1.LinuxPodSandboxConfig;
+import io.hawser.cri.api.v1.LinuxSandboxSecurityContext;
+import io.hawser.cri.api.v1.NamespaceMode;
+import io.hawser.cri.api.v1.NamespaceOption;
+import io.hawser.cri.api.v1.PodSandbox;
+import io.hawser.cri.api.v1.PodSandboxConfig;
+import io.hawser.cri.api.v1.PodSandboxFilter;
+import io.hawser.cri.api.v1.PodSandboxMetadata;
+import io.hawser.cri.api.v1.PodSandboxState;
+import io.hawser.cri.api.v1.PodSandboxStateValue;
+import io.hawser.cri.cni.Cni;
+import io.hawser.host.MountTable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pod's life against fake CNI plugins that record their calls and a real {@code unshare}: the
+ * namespaces are pinned and unpinned for real, so this runs only as root.
+ */
+class PodSandboxLifecycleTest {
+
+    @TempDir
+    Path directory;
+
+    private final MemorySandboxStore store = new MemorySandboxStore();
+    private Path pods;
+    private Path netd;
+    private Path calls;
+    private Path failDel;
+
+    @BeforeEach
+    void fakeNetwork() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "pinning namespaces needs root");
+        pods = directory.resolve("pods");
+        netd = Files.createDirectories(directory.resolve("net.d"));
+        calls = directory.resolve("calls");
+        failDel = directory.resolve("fail-del");
+        Path bin = Files.createDirectories(directory.resolve("bin"));
+        for (String type : List.of("loopback", "fake")) {
+            Path plugin = bin.resolve(type);
+            Files.writeString(plugin, """
+                    #!/bin/sh
+                    cat > /dev/null
+                    echo "$(basename $0) $CNI_COMMAND $CNI_IFNAME $CNI_NETNS" >> %s
+                    [ "$CNI_COMMAND" = DEL ] && [ -e %s ] && { echo '{"code":11,"msg":"try again"}'; exit 1; }
+                    echo '{"cniVersion":"1.0.0","ips":[{"address":"10.77.0.9/24"}]}'
+                    """.formatted(calls, failDel));
+            Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.writeString(netd.resolve("10-fake.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"fake\",\"plugins\":[{\"type\":\"fake\"}]}");
+    }
+
+    @AfterEach
+    void nothingPinned() throws IOException {
+        if (pods != null) {
+            assertFalse(MountTable.current().mounts().stream().anyMatch(m -> m.mountPoint().startsWith(directory)),
+                    "no namespace left pinned under " + directory);
+        }
+    }
+
+    private PodSandboxes sandboxes() {
+        return new PodSandboxes(store, pods, netd, new Cni(List.of(directory.resolve("bin"))), Path.of("/etc/resolv.conf"));
+    }
+
+    private static PodSandboxConfig pod(String name) {
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("test").setUid(name + "-uid"))
+                .putLabels("pod", name)
+                .build();
+    }
+
+    private static boolean pinned(Path file) throws IOException {
+        return MountTable.current().mounts().stream().anyMatch(m -> m.mountPoint().equals(file));
+    }
+
+    @Test
+    void runStopRemoveAcrossARestart() throws Exception {
+        String id = sandboxes().run(pod("web"), "runc");
+        Path netns = pods.resolve(id).resolve("netns");
+        assertTrue(pinned(netns) && pinned(pods.resolve(id).resolve("ipcns")) && pinned(pods.resolve(id).resolve("utsns")));
+        assertEquals(List.of("loopback ADD lo " + netns, "fake ADD eth0 " + netns), Files.readAllLines(calls));
+
+        // what a restarted daemon builds finds the pod as it was
+        PodSandboxes restarted = sandboxes();
+        assertEquals("10.77.0.9", restarted.status(id.substring(0, 12), false).getStatus().getNetwork().getIp());
+        assertEquals(List.of(id), restarted.list(PodSandboxFilter.newBuilder()
+                .setState(PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_READY)).build())
+                .stream().map(PodSandbox::getId).toList());
+        assertEquals(List.of(), restarted.list(PodSandboxFilter.newBuilder().putLabelSelector("pod", "other").build()));
+
+        // a DEL that fails keeps the namespace for the next try
+        Files.createFile(failDel);
+        assertThrows(IOException.class, () -> restarted.stop(id));
+        assertTrue(pinned(netns));
+        Files.delete(failDel);
+        restarted.stop(id);
+        restarted.stop(id);
+        assertFalse(pinned(netns));
+        assertEquals(PodSandboxState.SANDBOX_NOTREADY, restarted.status(id, false).getStatus().getState());
+
+        restarted.remove(id);
+        restarted.remove(id);
+        assertFalse(Files.exists(pods.resolve(id)));
+        assertEquals(List.of(), store.list());
+    }
+
+    @Test
+    void aFailedRunLeavesNoRecordNamespaceOrFile() throws Exception {
+        Files.writeString(netd.resolve("10-fake.conflist"),
+                "{\"cniVersion\":\"1.0.0\",\"name\":\"fake\",\"plugins\":[{\"type\":\"fake\"},{\"type\":\"missing\"}]}");
+        IOException failure = assertThrows(IOException.class, () -> sandboxes().run(pod("web"), "runc"));
+        assertTrue(failure.getMessage().contains("no executable \"missing\""), failure.getMessage());
+        assertEquals(List.of(), store.list());
+        try (var left = Files.list(pods)) {
+            assertEquals(List.of(), left.toList());
+        }
+        List<String> commands = Files.readAllLines(calls).stream().map(l -> l.substring(0, l.indexOf(" /"))).toList();
+        assertEquals(List.of("loopback ADD lo", "fake ADD eth0", "fake DEL eth0", "fake DEL eth0"), commands,
+                "the chain's own undo, then the run's");
+    }
+
+    @Test
+    void withoutANetworkOnlyHostNetworkPodsRun() throws Exception {
+        Files.delete(netd.resolve("10-fake.conflist"));
+        PodSandboxes sandboxes = sandboxes();
+        assertTrue(sandboxes.network().isEmpty());
+        IOException refused = assertThrows(IOException.class, () -> sandboxes.run(pod("web"), "runc"));
+        assertTrue(refused.getMessage().contains("only host-network pods can run"), refused.getMessage());
+
+        PodSandboxConfig host = pod("host").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                        .setNamespaceOptions(NamespaceOption.newBuilder()
+                                .setNetwork(NamespaceMode.NODE)))).build();
+        String id = sandboxes.run(host, "runc");
+        assertFalse(Files.exists(pods.resolve(id).resolve("netns")));
+        assertTrue(pinned(pods.resolve(id).resolve("ipcns")));
+        assertEquals("", sandboxes.status(id, false).getStatus().getNetwork().getIp());
+        sandboxes.remove(id);
+        assertFalse(Files.exists(calls), "no CNI plugin ran for a host-network pod");
+    }
+}
