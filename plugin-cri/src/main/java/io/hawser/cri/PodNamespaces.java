@@ -6,7 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
+import io.hawser.errors.HawserException;
 import io.hawser.host.HostCommand;
 import io.hawser.host.MountTable;
 
@@ -28,6 +32,10 @@ final class PodNamespaces {
     static final String UTS = "utsns";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** The kernel.* sysctls that belong to an IPC namespace (ipc_namespaces(7)). */
+    private static final Set<String> IPC_SYSCTLS = Set.of("kernel/msgmax", "kernel/msgmnb", "kernel/msgmni",
+            "kernel/sem", "kernel/shmall", "kernel/shmmax", "kernel/shmmni", "kernel/shm_rmid_forced");
 
     private PodNamespaces() {}
 
@@ -70,6 +78,59 @@ final class PodNamespaces {
         Files.deleteIfExists(file);
         Files.createFile(file);
         pins.add(file);
+        return file;
+    }
+
+    /**
+     * Sets the pod's sysctls inside its pinned namespaces. Only namespaced sysctls can belong to a
+     * pod: {@code net.*} to its network namespace, the System V IPC and POSIX queue ones to its IPC
+     * namespace; anything else would change the host for every pod, so it is refused, as is a
+     * namespaced one whose namespace the pod shares with the host.
+     *
+     * @param sysctls names with {@code .} or {@code /} separators, as the CRI passes them
+     */
+    static void applySysctls(Path directory, Map<String, String> sysctls) throws IOException {
+        if (sysctls.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("nsenter"));
+        boolean net = false;
+        boolean ipc = false;
+        List<String> pairs = new ArrayList<>();
+        for (Map.Entry<String, String> sysctl : new TreeMap<>(sysctls).entrySet()) {
+            String key = sysctl.getKey();
+            // with a slash in it the name uses slashes, and its dots belong to a component (eth0.100)
+            String path = key.contains("/") ? key : key.replace('.', '/');
+            String value = sysctl.getValue();
+            if (path.isEmpty() || path.startsWith("/") || List.of(path.split("/")).contains("..") || value.contains("\n")) {
+                throw HawserException.invalidArgument("sysctl " + key + "=" + value + " is malformed");
+            }
+            if (path.startsWith("net/")) {
+                net = true;
+            } else if (IPC_SYSCTLS.contains(path) || path.startsWith("fs/mqueue/")) {
+                ipc = true;
+            } else {
+                throw HawserException.invalidArgument("sysctl " + key + " is not namespaced: a pod cannot set it");
+            }
+            pairs.add("/proc/sys/" + path);
+            pairs.add(value);
+        }
+        if (net) {
+            command.add("--net=" + existing(directory.resolve(NET), "net.* sysctls need the pod's own network namespace"));
+        }
+        if (ipc) {
+            command.add("--ipc=" + existing(directory.resolve(IPC), "IPC sysctls need the pod's own IPC namespace"));
+        }
+        // the pairs are arguments, never part of the script: nothing in them is interpreted by the shell
+        command.addAll(List.of("sh", "-c", "while [ $# -gt 0 ]; do printf '%s' \"$2\" > \"$1\" || exit 1; shift 2; done", "sysctls"));
+        command.addAll(pairs);
+        HostCommand.run(TIMEOUT, command);
+    }
+
+    private static Path existing(Path file, String refusal) throws IOException {
+        if (!Files.exists(file)) {
+            throw HawserException.invalidArgument(refusal);
+        }
         return file;
     }
 

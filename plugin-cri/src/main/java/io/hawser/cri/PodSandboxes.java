@@ -156,6 +156,8 @@ final class PodSandboxes {
                     JsonNode result = cni.add(attached, attachment(id, directory, POD_INTERFACE, config), runtimeConfig(config));
                     pod = pod.with(NOT_READY, attached.toConflist(), result, Cni.addresses(result));
                 }
+                // after the network, so sysctls of the pod's interfaces find them
+                PodNamespaces.applySysctls(directory, config.getLinux().getSysctlsMap());
                 pod = pod.with(READY, pod.network(), pod.cniResult(), pod.ips());
                 store.update(id, encode(pod));
                 return id;

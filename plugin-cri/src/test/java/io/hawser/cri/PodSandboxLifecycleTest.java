@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 import io.hawser.cri.api.v1.LinuxPodSandboxConfig;
@@ -23,6 +24,7 @@ import io.hawser.cri.api.v1.PodSandboxMetadata;
 import io.hawser.cri.api.v1.PodSandboxState;
 import io.hawser.cri.api.v1.PodSandboxStateValue;
 import io.hawser.cri.cni.Cni;
+import io.hawser.host.HostCommand;
 import io.hawser.host.MountTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +119,30 @@ class PodSandboxLifecycleTest {
         restarted.remove(id);
         restarted.remove(id);
         assertFalse(Files.exists(pods.resolve(id)));
+        assertEquals(List.of(), store.list());
+    }
+
+    @Test
+    void sysctlsAreSetInThePodsNamespacesOnly() throws Exception {
+        PodSandboxConfig config = pod("tuned").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .putSysctls("net.ipv4.ip_unprivileged_port_start", "80")
+                .putSysctls("kernel/shmmni", "1234")).build();
+        String host = Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"));
+        PodSandboxes sandboxes = sandboxes();
+        String id = sandboxes.run(config, "runc");
+        Path pod = pods.resolve(id);
+        assertEquals("80", HostCommand.run(Duration.ofSeconds(10), List.of("nsenter", "--net=" + pod.resolve("netns"),
+                "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip());
+        assertEquals("1234", HostCommand.run(Duration.ofSeconds(10), List.of("nsenter", "--ipc=" + pod.resolve("ipcns"),
+                "cat", "/proc/sys/kernel/shmmni")).strip());
+        assertEquals(host, Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")), "the host's value untouched");
+        sandboxes.stop(id);
+        sandboxes.remove(id);
+
+        PodSandboxConfig hostWide = pod("host-wide").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .putSysctls("vm.swappiness", "1")).build();
+        IOException refused = assertThrows(IOException.class, () -> sandboxes.run(hostWide, "runc"));
+        assertTrue(refused.getMessage().contains("vm.swappiness is not namespaced"), refused.getMessage());
         assertEquals(List.of(), store.list());
     }
 
