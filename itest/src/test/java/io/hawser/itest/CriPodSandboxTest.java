@@ -120,7 +120,7 @@ class CriPodSandboxTest {
                  "hostname":"webhost","labels":{"app":"web"},
                  "dns_config":{"servers":["10.96.0.10"],"searches":["test.svc.cluster.local"],"options":["ndots:5"]},
                  "port_mappings":[{"protocol":0,"container_port":8080,"host_port":%d}],
-                 "linux":{}}
+                 "linux":{"sysctls":{"net.ipv4.ip_unprivileged_port_start":"80"}}}
                 """.formatted(hostPort));
         List<String> vethsBefore = veths();
 
@@ -142,6 +142,8 @@ class CriPodSandboxTest {
         assertEquals("search test.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
                 Files.readString(directory.resolve("resolv.conf")));
         assertEquals("webhost\n", Files.readString(directory.resolve("hostname")));
+        assertEquals("80", Hawserd.run(List.of("nsenter", "--net=" + directory.resolve("netns"),
+                "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start")).out().strip(), "the pod's sysctl");
         assertEquals(vethsBefore.size() + 1, veths().size(), "one veth for the pod");
         assertTrue(Files.exists(ipam.resolve("hawser-test").resolve(ip)), "host-local reserved " + ip);
         assertTrue(natRules().contains("--dport " + hostPort), "portmap's rule for host port " + hostPort);
