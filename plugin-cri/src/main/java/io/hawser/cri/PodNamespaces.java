@@ -134,8 +134,8 @@ final class PodNamespaces {
         return file;
     }
 
-    /** The pinned namespace file of {@code kind} if the pod has one. */
-    static boolean pinned(Path file) throws IOException {
+    /** Whether a file has a mount on it: a pinned namespace. */
+    private static boolean pinned(Path file) throws IOException {
         return MountTable.current().mounts().stream().anyMatch(m -> m.mountPoint().equals(file));
     }
 

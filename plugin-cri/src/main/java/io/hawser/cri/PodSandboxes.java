@@ -204,27 +204,33 @@ final class PodSandboxes {
      * stopped already (the CRI asks this of stop as of remove: kubelet retries both).
      */
     void stop(String id) throws IOException {
-        Optional<SandboxRecord> found = lookup(id);
-        if (found.isEmpty()) {
-            return;
-        }
-        ReentrantLock lock = lock(found.get().id());
-        lock.lock();
-        try {
-            Optional<SandboxRecord> current = store.get(found.get().id());
-            if (current.isEmpty()) {
-                return;
-            }
-            Pod pod = decode(current.get());
-            tearDown(current.get().id(), pod);
-            store.update(current.get().id(), encode(pod.with(NOT_READY, null, null, pod.ips())));
-        } finally {
-            lock.unlock();
-        }
+        underLock(id, (podId, pod) -> {
+            tearDown(podId, pod);
+            store.update(podId, encode(pod.with(NOT_READY, null, null, pod.ips())));
+        });
     }
 
     /** Removes a pod, stopping it first; a pod that is not there is removed already. */
     void remove(String id) throws IOException {
+        underLock(id, (podId, pod) -> {
+            tearDown(podId, pod);
+            deleteDirectory(podsDirectory.resolve(podId));
+            store.remove(podId);
+            locks.remove(podId);
+        });
+    }
+
+    /** Work on one recorded pod. */
+    @FunctionalInterface
+    private interface PodWork {
+        void run(String id, Pod pod) throws IOException;
+    }
+
+    /**
+     * Runs work on the pod an id (or unique id prefix) names, holding the pod's lock and with its
+     * record read under it; does nothing when there is no such pod, before or after waiting.
+     */
+    private void underLock(String id, PodWork work) throws IOException {
         Optional<SandboxRecord> found = lookup(id);
         if (found.isEmpty()) {
             return;
@@ -233,30 +239,22 @@ final class PodSandboxes {
         lock.lock();
         try {
             Optional<SandboxRecord> current = store.get(found.get().id());
-            if (current.isEmpty()) {
-                return;
+            if (current.isPresent()) {
+                work.run(current.get().id(), decode(current.get()));
             }
-            tearDown(current.get().id(), decode(current.get()));
-            deleteDirectory(podsDirectory.resolve(current.get().id()));
-            store.remove(current.get().id());
         } finally {
             lock.unlock();
-            locks.remove(found.get().id());
         }
     }
 
     /** Detaches the networks and unpins the namespaces; what is already gone is skipped. */
     private void tearDown(String id, Pod pod) throws IOException {
-        Path directory = podsDirectory.resolve(id);
-        Path netns = directory.resolve(PodNamespaces.NET);
         if (pod.network() != null) {
             // a failed DEL throws before the namespaces are unpinned, so the next stop or remove
             // repeats it with everything in place
             detach(id, pod);
         }
-        if (Files.exists(netns) || Files.exists(directory.resolve(PodNamespaces.IPC)) || Files.exists(directory.resolve(PodNamespaces.UTS))) {
-            PodNamespaces.remove(directory);
-        }
+        PodNamespaces.remove(podsDirectory.resolve(id));
     }
 
     /**
