@@ -33,6 +33,8 @@ import io.hawser.cri.api.v1.PodSandboxStatusRequest;
 import io.hawser.cri.api.v1.PodSandboxStatusResponse;
 import io.hawser.cri.api.v1.ListPodSandboxRequest;
 import io.hawser.cri.api.v1.ListPodSandboxResponse;
+import io.hawser.cri.api.v1.StreamPodSandboxesRequest;
+import io.hawser.cri.api.v1.StreamPodSandboxesResponse;
 import io.hawser.cri.cni.NetworkConfig;
 import io.hawser.errors.HawserException;
 
@@ -46,7 +48,11 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
 
     /** The methods served; every other one of the service is pending. */
     static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig",
-            "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox");
+            "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
+            "StreamPodSandboxes");
+
+    /** How many pods one message of {@code StreamPodSandboxes} carries. */
+    static final int STREAM_BATCH = 100;
 
     /** The CRI version kubelet's remote runtime asks with and runtimes answer. */
     static final String KUBELET_API_VERSION = "0.1.0";
@@ -178,5 +184,11 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     @Override
     public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
         Calls.unary(observer, () -> ListPodSandboxResponse.newBuilder().addAllItems(pods.list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> observer) {
+        Calls.batches(observer, () -> pods.list(request.getFilter()), STREAM_BATCH,
+                batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build());
     }
 }

@@ -142,7 +142,8 @@ class CriRuntimeServiceTest {
         assertTrue(request instanceof Message);
     }
 
-    private static Runtime proxy() {
+    /** A runtime serving a handler name and nothing else. */
+    static Runtime proxy() {
         return new Runtime() {
             @Override
             public Task create(CreateTaskRequest request) {

@@ -11,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.hawser.cri.api.v1.ListPodSandboxRequest;
 import io.hawser.cri.api.v1.LinuxPodSandboxConfig;
 import io.hawser.cri.api.v1.LinuxSandboxSecurityContext;
 import io.hawser.cri.api.v1.NamespaceMode;
@@ -23,6 +27,11 @@ import io.hawser.cri.api.v1.PodSandboxFilter;
 import io.hawser.cri.api.v1.PodSandboxMetadata;
 import io.hawser.cri.api.v1.PodSandboxState;
 import io.hawser.cri.api.v1.PodSandboxStateValue;
+import io.hawser.cri.api.v1.RemovePodSandboxRequest;
+import io.hawser.cri.api.v1.RunPodSandboxRequest;
+import io.hawser.cri.api.v1.RuntimeServiceGrpc;
+import io.hawser.cri.api.v1.StopPodSandboxRequest;
+import io.hawser.cri.api.v1.StreamPodSandboxesRequest;
 import io.hawser.cri.cni.Cni;
 import io.hawser.host.HostCommand;
 import io.hawser.host.MountTable;
@@ -120,6 +129,35 @@ class PodSandboxLifecycleTest {
         restarted.remove(id);
         assertFalse(Files.exists(pods.resolve(id)));
         assertEquals(List.of(), store.list());
+    }
+
+    @Test
+    void theRuntimeServiceServesPodsOverGrpcAndStreamsThemInBatches() throws Exception {
+        RuntimeHandlers handlers = new RuntimeHandlers();
+        handlers.add(CriRuntimeServiceTest.proxy(), "runc");
+        CriSettings settings = new CriSettings(Path.of("unused"), "127.0.0.1:0", "runc", netd, List.of(directory.resolve("bin")));
+        CriRuntimeService service = new CriRuntimeService("1.0.0", handlers, settings, sandboxes());
+        try (InProcess served = new InProcess(service.definition())) {
+            RuntimeServiceGrpc.RuntimeServiceBlockingStub stub = RuntimeServiceGrpc.newBlockingStub(served.channel);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < CriRuntimeService.STREAM_BATCH + 1; i++) {
+                ids.add(stub.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod("p" + i)).build()).getPodSandboxId());
+            }
+            List<Integer> batches = new ArrayList<>();
+            stub.streamPodSandboxes(StreamPodSandboxesRequest.getDefaultInstance())
+                    .forEachRemaining(message -> batches.add(message.getPodSandboxesCount()));
+            assertEquals(List.of(CriRuntimeService.STREAM_BATCH, 1), batches);
+            assertEquals(1, stub.listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(
+                    PodSandboxFilter.newBuilder().putLabelSelector("pod", "p7")).build()).getItemsCount());
+            StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                    () -> stub.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod("x")).setRuntimeHandler("kata").build()));
+            assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+            for (String id : ids) {
+                stub.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+                stub.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+            }
+            assertEquals(0, stub.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount());
+        }
     }
 
     @Test
