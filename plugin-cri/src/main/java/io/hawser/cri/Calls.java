@@ -1,6 +1,8 @@
 package io.hawser.cri;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.function.Function;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +33,25 @@ final class Calls {
             return;
         }
         observer.onNext(response);
+        observer.onCompleted();
+    }
+
+    /**
+     * Answers a list-streaming call: the list {@code body} computes sent in messages of at most
+     * {@code batch} items each (so a long list never meets gRPC's message size limit), or the
+     * status of its failure.
+     */
+    static <T, R> void batches(StreamObserver<R> observer, Body<List<T>> body, int batch, Function<List<T>, R> message) {
+        List<T> all;
+        try {
+            all = body.call();
+        } catch (IOException | RuntimeException e) {
+            observer.onError(status(e).asRuntimeException());
+            return;
+        }
+        for (int from = 0; from < all.size(); from += batch) {
+            observer.onNext(message.apply(all.subList(from, Math.min(all.size(), from + batch))));
+        }
         observer.onCompleted();
     }
 

@@ -3,11 +3,13 @@ package io.hawser.cri;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.hawser.content.ContentStore;
+import io.hawser.cri.cni.Cni;
 import io.hawser.content.GarbageCollector;
 import io.hawser.frontend.Frontend;
 import io.hawser.images.ImageService;
@@ -21,6 +23,7 @@ import io.hawser.plugin.PluginRegistry;
 import io.hawser.plugin.PluginStatus;
 import io.hawser.plugin.PluginType;
 import io.hawser.runtime.Runtime;
+import io.hawser.sandboxes.SandboxStore;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Snapshotters;
 import org.osgi.framework.BundleContext;
@@ -59,6 +62,12 @@ public final class CriFrontend implements Frontend {
 
         @AttributeDefinition(description = "Runtime handler of pods whose RuntimeClass names none")
         String default_runtime_handler() default "runc";
+
+        @AttributeDefinition(description = "Directory of CNI network configurations; the first usable file in lexical order is the pod network")
+        String cni_conf_dir() default "/etc/cni/net.d";
+
+        @AttributeDefinition(description = "Directories of CNI plugin executables, separated by ':'")
+        String cni_bin_dir() default "/usr/lib/cni";
     }
 
     private final RuntimeHandlers handlers = new RuntimeHandlers();
@@ -71,10 +80,11 @@ public final class CriFrontend implements Frontend {
     public CriFrontend(Config config, BundleContext context, @Reference Daemon daemon,
                        @Reference ImageService imageService, @Reference ImageStore imageStore,
                        @Reference ContentStore content, @Reference GarbageCollector collector,
-                       @Reference Snapshotters snapshotters) throws IOException {
+                       @Reference Snapshotters snapshotters, @Reference SandboxStore sandboxes) throws IOException {
         CriSettings settings = new CriSettings(
                 config.socket().isEmpty() ? daemon.state().resolve("cri.sock") : Path.of(config.socket()),
-                config.streaming_address(), config.default_runtime_handler());
+                config.streaming_address(), config.default_runtime_handler(), Path.of(config.cni_conf_dir()),
+                Arrays.stream(config.cni_bin_dir().split(":")).filter(d -> !d.isBlank()).map(Path::of).toList());
         CriImageService.Storage storage = new CriImageService.Storage() {
             @Override
             public Snapshotter snapshotter() throws IOException {
@@ -99,7 +109,9 @@ public final class CriFrontend implements Frontend {
         Platform platform = Platform.host();
         CriImageService images = new CriImageService(new CriImages(imageStore, imageService, content, platform),
                 imageService, imageStore, content, collector, storage, PullOptions.defaults().withPlatform(platform));
-        CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings);
+        PodSandboxes pods = new PodSandboxes(sandboxes, daemon.state().resolve("pods"), settings.cniConfDirectory(),
+                new Cni(settings.cniPluginDirectories()), Path.of("/etc/resolv.conf"));
+        CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings, pods);
         this.server = CriServer.start(settings.socket(), List.of(runtime.definition(), images.bindService()));
     }
 
@@ -130,13 +142,14 @@ public final class CriFrontend implements Frontend {
     }
 
     /**
-     * Not implemented until kubelet can run pods: the socket serves version, status and images,
-     * but a node whose runtime cannot create a sandbox is not a working CRI runtime yet.
+     * Not implemented until kubelet can run pods: the socket serves version, status, images and
+     * pod sandboxes, but a node whose runtime cannot create containers is not a working CRI
+     * runtime yet.
      */
     @Override
     public PluginStatus status() {
-        return PluginStatus.notImplemented("serving version, status and images on " + endpoint()
-                + "; pod sandboxes, containers, streaming and stats are not implemented yet");
+        return PluginStatus.notImplemented("serving version, status, images and pod sandboxes on " + endpoint()
+                + "; containers, streaming and stats are not implemented yet");
     }
 
     @Override

@@ -122,18 +122,8 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
 
     @Override
     public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> observer) {
-        List<Image> all;
-        try {
-            all = list(filter(request.getFilter().getImage()));
-        } catch (IOException | RuntimeException e) {
-            observer.onError(Calls.status(e).asRuntimeException());
-            return;
-        }
-        for (int from = 0; from < all.size(); from += STREAM_BATCH) {
-            observer.onNext(StreamImagesResponse.newBuilder()
-                    .addAllImages(all.subList(from, Math.min(all.size(), from + STREAM_BATCH))).build());
-        }
-        observer.onCompleted();
+        Calls.batches(observer, () -> list(filter(request.getFilter().getImage())), STREAM_BATCH,
+                batch -> StreamImagesResponse.newBuilder().addAllImages(batch).build());
     }
 
     @Override

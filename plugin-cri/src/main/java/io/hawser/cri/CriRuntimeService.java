@@ -1,10 +1,11 @@
 package io.hawser.cri;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
@@ -22,16 +23,36 @@ import io.hawser.cri.api.v1.StatusRequest;
 import io.hawser.cri.api.v1.StatusResponse;
 import io.hawser.cri.api.v1.VersionRequest;
 import io.hawser.cri.api.v1.VersionResponse;
+import io.hawser.cri.api.v1.RunPodSandboxRequest;
+import io.hawser.cri.api.v1.RunPodSandboxResponse;
+import io.hawser.cri.api.v1.StopPodSandboxRequest;
+import io.hawser.cri.api.v1.StopPodSandboxResponse;
+import io.hawser.cri.api.v1.RemovePodSandboxRequest;
+import io.hawser.cri.api.v1.RemovePodSandboxResponse;
+import io.hawser.cri.api.v1.PodSandboxStatusRequest;
+import io.hawser.cri.api.v1.PodSandboxStatusResponse;
+import io.hawser.cri.api.v1.ListPodSandboxRequest;
+import io.hawser.cri.api.v1.ListPodSandboxResponse;
+import io.hawser.cri.api.v1.StreamPodSandboxesRequest;
+import io.hawser.cri.api.v1.StreamPodSandboxesResponse;
+import io.hawser.cri.cni.NetworkConfig;
+import io.hawser.errors.HawserException;
 
 /**
  * The CRI RuntimeService as far as it is built: version, status with the runtime handlers that
- * serve now, and the runtime configuration. Pods, containers, streaming and stats come next; until
+ * serve now, the runtime configuration, and pod sandboxes ({@link PodSandboxes}). Containers,
+ * streaming and stats come next; until
  * then {@link #definition()} answers their methods "not implemented yet".
  */
 final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
     /** The methods served; every other one of the service is pending. */
-    static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig");
+    static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig",
+            "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
+            "StreamPodSandboxes");
+
+    /** How many pods one message of {@code StreamPodSandboxes} carries. */
+    static final int STREAM_BATCH = 100;
 
     /** The CRI version kubelet's remote runtime asks with and runtimes answer. */
     static final String KUBELET_API_VERSION = "0.1.0";
@@ -46,11 +67,13 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     private final String runtimeVersion;
     private final RuntimeHandlers handlers;
     private final CriSettings settings;
+    private final PodSandboxes pods;
 
-    CriRuntimeService(String runtimeVersion, RuntimeHandlers handlers, CriSettings settings) {
+    CriRuntimeService(String runtimeVersion, RuntimeHandlers handlers, CriSettings settings, PodSandboxes pods) {
         this.runtimeVersion = runtimeVersion;
         this.handlers = handlers;
         this.settings = settings;
+        this.pods = pods;
     }
 
     /** The service as the server binds it, pending methods included. */
@@ -73,7 +96,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
         Calls.unary(observer, () -> status(request.getVerbose()));
     }
 
-    StatusResponse status(boolean verbose) throws JsonProcessingException {
+    StatusResponse status(boolean verbose) throws IOException {
         String defaultHandler = settings.defaultRuntimeHandler();
         boolean runtimeReady = handlers.has(defaultHandler);
         RuntimeCondition runtime = RuntimeCondition.newBuilder()
@@ -83,12 +106,13 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
                 .setMessage(runtimeReady ? "" : "no runtime plugin serves the default handler '" + defaultHandler
                         + "' (serving: " + handlers.names() + ")")
                 .build();
-        // honest until pod networking exists: kubelet then runs only host-network pods
+        // without a CNI configuration kubelet runs only host-network pods
+        Optional<NetworkConfig> cni = pods.network();
         RuntimeCondition network = RuntimeCondition.newBuilder()
                 .setType(NETWORK_READY)
-                .setStatus(false)
-                .setReason("NetworkPluginNotReady")
-                .setMessage("Hawser has no CNI pod networking yet")
+                .setStatus(cni.isPresent())
+                .setReason(cni.isPresent() ? "" : "NetworkPluginNotReady")
+                .setMessage(cni.isPresent() ? "" : "no CNI network configuration in " + pods.cniConfDirectory())
                 .build();
         StatusResponse.Builder response = StatusResponse.newBuilder()
                 .setStatus(RuntimeStatus.newBuilder().addConditions(runtime).addConditions(network))
@@ -104,6 +128,9 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             config.put("runtimeHandlers", handlers.names());
             config.put("cgroupDriver", "cgroupfs");
             config.put("streamingAddress", settings.streamingAddress());
+            config.put("cniConfDir", settings.cniConfDirectory().toString());
+            config.put("cniBinDirs", settings.cniPluginDirectories().stream().map(Object::toString).toList());
+            config.put("cniNetwork", cni.map(NetworkConfig::name).orElse(""));
             response.putInfo("config", JSON.writeValueAsString(config));
         }
         return response.build();
@@ -120,5 +147,48 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
         Calls.unary(observer, () -> RuntimeConfigResponse.newBuilder()
                 .setLinux(LinuxRuntimeConfiguration.newBuilder().setCgroupDriver(CgroupDriver.CGROUPFS))
                 .build());
+    }
+
+    @Override
+    public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
+        Calls.unary(observer, () -> {
+            String handler = request.getRuntimeHandler().isEmpty() ? settings.defaultRuntimeHandler() : request.getRuntimeHandler();
+            if (!handlers.has(handler)) {
+                throw HawserException.notFound("runtime handler '" + handler + "' (serving: " + handlers.names() + ")");
+            }
+            return RunPodSandboxResponse.newBuilder().setPodSandboxId(pods.run(request.getConfig(), handler)).build();
+        });
+    }
+
+    @Override
+    public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> observer) {
+        Calls.unary(observer, () -> {
+            pods.stop(request.getPodSandboxId());
+            return StopPodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> observer) {
+        Calls.unary(observer, () -> {
+            pods.remove(request.getPodSandboxId());
+            return RemovePodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> observer) {
+        Calls.unary(observer, () -> pods.status(request.getPodSandboxId(), request.getVerbose()));
+    }
+
+    @Override
+    public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
+        Calls.unary(observer, () -> ListPodSandboxResponse.newBuilder().addAllItems(pods.list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> observer) {
+        Calls.batches(observer, () -> pods.list(request.getFilter()), STREAM_BATCH,
+                batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build());
     }
 }

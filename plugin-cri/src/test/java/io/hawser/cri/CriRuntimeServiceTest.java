@@ -32,14 +32,17 @@ import io.hawser.runtime.Runtime;
 import io.hawser.runtime.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.hawser.cri.cni.Cni;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Version;
 
 class CriRuntimeServiceTest {
 
     private final RuntimeHandlers handlers = new RuntimeHandlers();
-    private final CriSettings settings = new CriSettings(Path.of("/run/hawser/cri.sock"), "127.0.0.1:0", "runc");
-    private final CriRuntimeService service = new CriRuntimeService("1.2.3", handlers, settings);
+    private final CriSettings settings = new CriSettings(Path.of("/run/hawser/cri.sock"), "127.0.0.1:0", "runc",
+            Path.of("/nonexistent/net.d"), List.of());
+    private final CriRuntimeService service = new CriRuntimeService("1.2.3", handlers, settings,
+            new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), settings.cniConfDirectory(), new Cni(List.of()), Path.of("/nonexistent")));
     private InProcess served;
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
@@ -124,7 +127,7 @@ class CriRuntimeServiceTest {
         }
         // every method of the protocol is either served or pending
         assertEquals(RuntimeServiceGrpc.getServiceDescriptor().getMethods().size(), pending.size() + CriRuntimeService.SERVED.size());
-        assertTrue(pending.contains("RunPodSandbox") && pending.contains("GetContainerEvents"), pending.toString());
+        assertTrue(pending.contains("CreateContainer") && pending.contains("GetContainerEvents") && !pending.contains("RunPodSandbox"), pending.toString());
     }
 
     /** Calls a method with an empty request, reading a streamed answer to its end. */
@@ -139,7 +142,8 @@ class CriRuntimeServiceTest {
         assertTrue(request instanceof Message);
     }
 
-    private static Runtime proxy() {
+    /** A runtime serving a handler name and nothing else. */
+    static Runtime proxy() {
         return new Runtime() {
             @Override
             public Task create(CreateTaskRequest request) {

@@ -23,6 +23,7 @@ import io.hawser.cri.api.v1.VersionRequest;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.hawser.cri.cni.Cni;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,8 @@ class CriServerTest {
     Path directory;
 
     private final CriRuntimeService runtime = new CriRuntimeService("1.0.0", new RuntimeHandlers(),
-            new CriSettings(Path.of("unused"), "127.0.0.1:0", "runc"));
+            new CriSettings(Path.of("unused"), "127.0.0.1:0", "runc", Path.of("/nonexistent"), List.of()),
+            new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), Path.of("/nonexistent"), new Cni(List.of()), Path.of("/nonexistent")));
 
     @Test
     void servesOnAnOwnerOnlySocketAndRemovesItOnClose() throws Exception {
