@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hawser.host.FileTrees;
 
 /**
  * Starts a container's init process under conmon the way CRI-O and Podman do, and drives the rest
@@ -249,7 +248,7 @@ public final class ConmonLauncher {
     public void delete(ConmonContainer container, boolean force) throws IOException, InterruptedException {
         runtime.delete(container.id(), force);
         awaitExit(container.conmonPid());
-        deleteTree(container.stateDir());
+        FileTrees.delete(container.stateDir());
     }
 
     /** Waits for a conmon to exit, once its process has ended and its exit file is written. */
@@ -372,7 +371,7 @@ public final class ConmonLauncher {
             ProcessHandle.of(conmonPid).ifPresent(ProcessHandle::destroyForcibly);
             awaitExit(conmonPid);
         }
-        deleteTree(stateDir);
+        FileTrees.delete(stateDir);
     }
 
     private static long readPid(Path pidfile) throws IOException {
@@ -381,17 +380,6 @@ public final class ConmonLauncher {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw new IOException("pid file " + pidfile + " holds no pid: '" + text + "'", e);
-        }
-    }
-
-    static void deleteTree(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import com.sun.jna.LastErrorException;
+import io.hawser.host.FileTrees;
 import io.hawser.runtime.Attachment;
 import io.hawser.runtime.ExitStatus;
 import io.hawser.runtime.TaskState;
@@ -87,7 +88,7 @@ final class ExecProcess extends ConmonProcess {
             early.ifPresent(BufferedAttachment::close);
             early = Optional.empty();
         }
-        ConmonLauncher.deleteTree(stateDir);
+        FileTrees.delete(stateDir);
         return status;
     }
 }

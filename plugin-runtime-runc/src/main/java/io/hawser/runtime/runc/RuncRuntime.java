@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hawser.host.FileTrees;
 import io.hawser.errors.HawserException;
 import io.hawser.runtime.CreateTaskRequest;
 import io.hawser.runtime.IOConfig;
@@ -106,7 +107,7 @@ public final class RuncRuntime implements Runtime, Closeable {
             if (intent.rootfs() != null) {
                 mounter.detach(Path.of(intent.rootfs()));
             }
-            ConmonLauncher.deleteTree(stateDir);
+            FileTrees.delete(stateDir);
         } catch (IOException | RuntimeException cleanup) {
             failure.addSuppressed(cleanup);
         }
@@ -190,7 +191,7 @@ public final class RuncRuntime implements Runtime, Closeable {
         if (record.isPresent() && record.get().rootfs() != null) {
             mounter.detach(Path.of(record.get().rootfs()));
         }
-        ConmonLauncher.deleteTree(stateDir);
+        FileTrees.delete(stateDir);
     }
 
     /** Forgets a deleted task's handle. */

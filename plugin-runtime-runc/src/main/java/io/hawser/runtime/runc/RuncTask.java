@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hawser.errors.HawserException;
+import io.hawser.host.FileTrees;
 import io.hawser.runtime.ExecRequest;
 import io.hawser.runtime.ExitStatus;
 import io.hawser.runtime.Ids;
@@ -153,10 +154,10 @@ final class RuncTask extends ConmonProcess implements Task {
             launched = runtime.launcher().launch(launch, streams.logPath() != null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ConmonLauncher.deleteTree(execDir);
+            FileTrees.delete(execDir);
             throw new InterruptedIOException("exec " + request.execId() + " in " + describe() + " was interrupted");
         } catch (IOException | RuntimeException e) {
-            ConmonLauncher.deleteTree(execDir);
+            FileTrees.delete(execDir);
             throw e;
         }
         ShimRecord execRecord = new ShimRecord(id(), request.execId(), execDir.toString(), null,
@@ -180,7 +181,7 @@ final class RuncTask extends ConmonProcess implements Task {
             if (Files.exists(conmonPid)) {
                 ProcessHandle.of(Long.parseLong(Files.readString(conmonPid).strip())).ifPresent(ProcessHandle::destroyForcibly);
             }
-            ConmonLauncher.deleteTree(execDir);
+            FileTrees.delete(execDir);
             return Optional.empty();
         }
         return Optional.of(new ExecProcess(runtime, execDir, execRecord.get(), Optional.empty()));
@@ -309,7 +310,7 @@ final class RuncTask extends ConmonProcess implements Task {
         if (record.rootfs() != null) {
             unmount(Path.of(record.rootfs()));
         }
-        ConmonLauncher.deleteTree(stateDir);
+        FileTrees.delete(stateDir);
         runtime.forget(id());
         return exit;
     }

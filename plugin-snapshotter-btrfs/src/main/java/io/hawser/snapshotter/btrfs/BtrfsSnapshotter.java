@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import io.hawser.host.FileTrees;
 import io.hawser.errors.HawserException;
 import io.hawser.host.MountTable;
 import io.hawser.snapshots.Kind;
@@ -239,28 +240,8 @@ public final class BtrfsSnapshotter implements Snapshotter, AutoCloseable {
         if (Btrfs.isSubvolume(stray)) {
             Btrfs.deleteSubvolume(stray);
         } else if (Files.exists(stray, LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(stray);
+            FileTrees.delete(stray);
         }
-    }
-
-    /** Deletes a directory tree without following symbolic links. */
-    static void deleteTree(Path tree) throws IOException {
-        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /**

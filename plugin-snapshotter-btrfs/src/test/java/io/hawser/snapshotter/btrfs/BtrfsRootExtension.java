@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.hawser.host.Executables;
+import io.hawser.host.FileTrees;
 import io.hawser.host.HostCommand;
 import io.hawser.host.KernelFilesystems;
 import io.hawser.host.MountTable;
@@ -81,7 +82,7 @@ final class BtrfsRootExtension implements BeforeEachCallback, AfterEachCallback 
         for (String line : HostCommand.run(TIMEOUT, List.of("losetup", "-j", image.toString())).lines().toList()) {
             HostCommand.run(TIMEOUT, List.of("losetup", "-d", line.substring(0, line.indexOf(':'))));
         }
-        BtrfsSnapshotter.deleteTree(directory);
+        FileTrees.delete(directory);
     }
 
     /** A directory on the test's btrfs filesystem to root a snapshotter at; the same for the whole test. */

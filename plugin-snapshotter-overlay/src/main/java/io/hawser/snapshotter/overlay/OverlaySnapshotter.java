@@ -19,6 +19,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import io.hawser.host.FileTrees;
 import io.hawser.errors.HawserException;
 import io.hawser.snapshots.Kind;
 import io.hawser.snapshots.Mount;
@@ -148,7 +149,7 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
         });
         try (Stream<Path> entries = Files.list(trash)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
-                deleteTree(entry);
+                FileTrees.delete(entry);
             }
         }
     }
@@ -257,25 +258,5 @@ public final class OverlaySnapshotter implements Snapshotter, AutoCloseable {
             }
         });
         return new Usage(totals[0], totals[1]);
-    }
-
-    /** Deletes a tree without following symbolic links out of it. */
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

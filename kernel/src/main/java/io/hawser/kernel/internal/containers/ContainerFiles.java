@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.hawser.host.FileTrees;
 import io.hawser.kernel.internal.spec.RuntimeSpec;
 import io.hawser.snapshots.Mounter;
 
@@ -111,11 +111,6 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
             return;
         }
         mounter.detach(tree);
-        // walking does not follow symbolic links; deepest entries first, so directories are empty when reached
-        try (Stream<Path> paths = Files.walk(tree)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        FileTrees.delete(tree);
     }
 }
