@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.hawser.runtime.Resources;
+
 /**
  * What to create a container from: the image and what the request changes about how its process
  * runs. Everything but the image is optional ({@code null}, empty or {@code false}); the service
@@ -42,12 +44,37 @@ import java.util.Objects;
  * @param logPath         where its output is logged, or {@code null} for a file under the daemon's
  *                        root
  * @param labels          labels to record
+ * @param namespaces      which namespaces are the container's own, the host's or joined;
+ *                        {@code null} for all its own
+ * @param mounts          host paths bind-mounted into it, after the image's and the defaults; one
+ *                        at {@code /etc/hosts}, {@code /etc/resolv.conf} or {@code /etc/hostname}
+ *                        replaces the file the service would write there
+ * @param devices         host devices made available in it
+ * @param supplementalGroups group ids its processes belong to besides those of the user's entry in
+ *                        the image's {@code /etc/group}
+ * @param cgroupParent    the cgroup its own cgroup is made in ({@code /kubepods/pod1234}), or
+ *                        {@code null} for the daemon's
+ * @param resources       limits beyond {@code memoryLimit}, {@code cpus} and {@code pidsLimit}
+ *                        (CPU shares, quota and period, cpusets, swap, huge pages), which they
+ *                        override; {@code null} for none
+ * @param oomScoreAdj     the out-of-memory killer's preference for its processes; never below the
+ *                        daemon's own, {@code null} for the daemon's
+ * @param maskedPaths     paths hidden from it, or {@code null} for containerd's defaults
+ * @param readonlyPaths   paths it sees read-only, or {@code null} for containerd's defaults
+ * @param seccompProfile  its system call filter: {@code runtime/default} (the default when
+ *                        {@code null}), {@code unconfined}, or {@code localhost/PATH} for a profile
+ *                        file in the OCI or docker JSON format at an absolute path
+ * @param sysctls         namespaced kernel settings ({@code net.ipv4.ip_forward}) set in it
+ * @param annotations     annotations written into its OCI runtime specification
  */
 public record ContainerConfig(String image, String id, String name, String runtime, String snapshotter,
         List<String> command, List<String> entrypoint, List<String> env, String workdir, String user, String hostname,
         boolean terminal, boolean stdin, boolean stdinOnce, boolean readOnlyRootfs, String memoryLimit, String cpus,
         Long pidsLimit, List<String> capAdd, List<String> capDrop, boolean privileged, boolean noNewPrivileges,
-        Path logPath, Map<String, String> labels) {
+        Path logPath, Map<String, String> labels, Namespaces namespaces, List<BindMount> mounts,
+        List<DeviceMapping> devices, List<Long> supplementalGroups, String cgroupParent, Resources resources,
+        Integer oomScoreAdj, List<String> maskedPaths, List<String> readonlyPaths, String seccompProfile,
+        Map<String, String> sysctls, Map<String, String> annotations) {
 
     public ContainerConfig {
         Objects.requireNonNull(image, "image");
@@ -57,6 +84,15 @@ public record ContainerConfig(String image, String id, String name, String runti
         capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
         capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        namespaces = namespaces == null ? Namespaces.PRIVATE : namespaces;
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        devices = devices == null ? List.of() : List.copyOf(devices);
+        supplementalGroups = supplementalGroups == null ? List.of() : List.copyOf(supplementalGroups);
+        resources = resources == null ? Resources.NONE : resources;
+        maskedPaths = maskedPaths == null ? null : List.copyOf(maskedPaths);
+        readonlyPaths = readonlyPaths == null ? null : List.copyOf(readonlyPaths);
+        sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         if (stdinOnce && !stdin) {
             throw new IllegalArgumentException("stdinOnce needs stdin");
         }
@@ -93,6 +129,18 @@ public record ContainerConfig(String image, String id, String name, String runti
         private boolean noNewPrivileges;
         private Path logPath;
         private Map<String, String> labels;
+        private Namespaces namespaces;
+        private List<BindMount> mounts;
+        private List<DeviceMapping> devices;
+        private List<Long> supplementalGroups;
+        private String cgroupParent;
+        private Resources resources;
+        private Integer oomScoreAdj;
+        private List<String> maskedPaths;
+        private List<String> readonlyPaths;
+        private String seccompProfile;
+        private Map<String, String> sysctls;
+        private Map<String, String> annotations;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -121,11 +169,25 @@ public record ContainerConfig(String image, String id, String name, String runti
         public Builder noNewPrivileges(boolean noNewPrivileges) { this.noNewPrivileges = noNewPrivileges; return this; }
         public Builder logPath(Path logPath) { this.logPath = logPath; return this; }
         public Builder labels(Map<String, String> labels) { this.labels = labels; return this; }
+        public Builder namespaces(Namespaces namespaces) { this.namespaces = namespaces; return this; }
+        public Builder mounts(List<BindMount> mounts) { this.mounts = mounts; return this; }
+        public Builder devices(List<DeviceMapping> devices) { this.devices = devices; return this; }
+        public Builder supplementalGroups(List<Long> groups) { this.supplementalGroups = groups; return this; }
+        public Builder cgroupParent(String cgroupParent) { this.cgroupParent = cgroupParent; return this; }
+        public Builder resources(Resources resources) { this.resources = resources; return this; }
+        public Builder oomScoreAdj(Integer oomScoreAdj) { this.oomScoreAdj = oomScoreAdj; return this; }
+        public Builder maskedPaths(List<String> maskedPaths) { this.maskedPaths = maskedPaths; return this; }
+        public Builder readonlyPaths(List<String> readonlyPaths) { this.readonlyPaths = readonlyPaths; return this; }
+        public Builder seccompProfile(String seccompProfile) { this.seccompProfile = seccompProfile; return this; }
+        public Builder sysctls(Map<String, String> sysctls) { this.sysctls = sysctls; return this; }
+        public Builder annotations(Map<String, String> annotations) { this.annotations = annotations; return this; }
 
         public ContainerConfig build() {
             return new ContainerConfig(image, id, name, runtime, snapshotter, command, entrypoint, env, workdir, user,
                     hostname, terminal, stdin, stdinOnce, readOnlyRootfs, memoryLimit, cpus, pidsLimit, capAdd, capDrop,
-                    privileged, noNewPrivileges, logPath, labels);
+                    privileged, noNewPrivileges, logPath, labels, namespaces, mounts, devices, supplementalGroups,
+                    cgroupParent, resources, oomScoreAdj, maskedPaths, readonlyPaths, seccompProfile, sysctls,
+                    annotations);
         }
     }
 }

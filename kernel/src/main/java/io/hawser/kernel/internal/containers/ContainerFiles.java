@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.hawser.host.FileTrees;
@@ -66,9 +67,11 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
 
     /**
      * Writes the container's {@code hostname}, {@code hosts} and {@code resolv.conf} into its
-     * directory and returns the mounts that put them over the image's.
+     * directory and returns the mounts that put them over the image's, leaving out the files the
+     * request mounts itself.
      */
-    List<RuntimeSpec.Mount> writeEtcFiles(String id, String hostname, boolean readOnly) throws IOException {
+    List<RuntimeSpec.Mount> writeEtcFiles(String id, String hostname, boolean readOnly, Set<String> mountedByRequest)
+            throws IOException {
         Path directory = Files.createDirectories(container(id));
         Files.writeString(directory.resolve("hostname"), hostname + "\n");
         // the container's own name resolves to loopback: it has no other address without a network
@@ -77,6 +80,9 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
         Files.write(directory.resolve("resolv.conf"), resolvConf);
         List<RuntimeSpec.Mount> mounts = new ArrayList<>();
         for (String file : List.of("hostname", "hosts", "resolv.conf")) {
+            if (mountedByRequest.contains("/etc/" + file)) {
+                continue;
+            }
             mounts.add(new RuntimeSpec.Mount("/etc/" + file, "bind", directory.resolve(file).toString(),
                     List.of("rbind", "rprivate", readOnly ? "ro" : "rw")));
         }

@@ -26,11 +26,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hawser.containers.BindMount;
 import io.hawser.containers.Container;
 import io.hawser.containers.ContainerConfig;
 import io.hawser.containers.ContainerService;
+import io.hawser.containers.DeviceMapping;
+import io.hawser.containers.Namespaces;
 import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
 import io.hawser.events.EventProperties;
@@ -38,6 +42,7 @@ import io.hawser.events.Topics;
 import io.hawser.images.Image;
 import io.hawser.images.Reference;
 import io.hawser.kernel.internal.spec.CpuLimit;
+import io.hawser.kernel.internal.spec.HostDevices;
 import io.hawser.kernel.internal.spec.HostFacts;
 import io.hawser.kernel.internal.spec.ImageConfig;
 import io.hawser.kernel.internal.spec.MemorySize;
@@ -228,6 +233,11 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         if (config.logPath() != null && !config.logPath().isAbsolute()) {
             throw HawserException.invalidArgument("log path '" + config.logPath() + "' must be absolute");
         }
+        List<RuntimeSpec.Mount> binds = bindMounts(config.mounts());
+        List<RuntimeSpec.Device> devices = new ArrayList<>();
+        for (DeviceMapping device : config.devices()) {
+            devices.add(HostDevices.describe(device.hostPath(), device.containerPath()));
+        }
         Image image = images.find(config.image());
         if (records.get(id).isPresent()) {
             throw HawserException.alreadyExists("container " + id);
@@ -250,8 +260,11 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             List<Mount> mounts = snapshotter.prepare(key, parent, Map.of(CONTAINER_LABEL, id));
             undo.push(() -> snapshotter.remove(key));
             undo.push(() -> ContainerFiles.removeTree(mounter, files.container(id)));
-            List<RuntimeSpec.Mount> etc = files.writeEtcFiles(id, hostname, config.readOnlyRootfs());
-            String spec = buildSpec(id, runConfig, config, hostname, memory, cpus, etc, mounts);
+            Set<String> given = binds.stream().map(RuntimeSpec.Mount::destination).collect(Collectors.toSet());
+            List<RuntimeSpec.Mount> etc = files.writeEtcFiles(id, hostname, config.readOnlyRootfs(), given);
+            List<RuntimeSpec.Mount> extra = new ArrayList<>(etc);
+            extra.addAll(binds);
+            String spec = buildSpec(id, runConfig, config, hostname, memory, cpus, extra, devices, mounts);
             Container stored = records.insert(new Container(id, name, image.name(), handler, snapshotterId, key, spec,
                     logPath, config.stdin(), config.stdinOnce(), config.terminal(), stopSignal, labels, clock.instant()),
                     image.target(), nameBase(image.name()));
@@ -268,7 +281,8 @@ public class ContainerManager implements ContainerService, AutoCloseable {
 
     /** Mounts the new snapshot for a moment, so the user is resolved through the image's own files. */
     private String buildSpec(String id, ImageConfig image, ContainerConfig config, String hostname, Long memory,
-            CpuLimit cpus, List<RuntimeSpec.Mount> etc, List<Mount> rootfs) throws IOException {
+            CpuLimit cpus, List<RuntimeSpec.Mount> extraMounts, List<RuntimeSpec.Device> devices, List<Mount> rootfs)
+            throws IOException {
         Path target = Files.createDirectories(files.scratch().resolve(id));
         try {
             return mounter.withMounted(rootfs, target, root -> {
@@ -293,12 +307,83 @@ public class ContainerManager implements ContainerService, AutoCloseable {
                 if (config.pidsLimit() != null) {
                     builder.pidsLimit(config.pidsLimit());
                 }
-                etc.forEach(builder::mount);
+                extraMounts.forEach(builder::mount);
+                isolate(builder, id, config, extraMounts, devices);
                 return new String(builder.build().toJson(), StandardCharsets.UTF_8);
             });
         } finally {
             Files.deleteIfExists(target);
         }
+    }
+
+    /** The settings of a container's isolation beyond the image: namespaces, devices, cgroup, security. */
+    private static void isolate(SpecBuilder builder, String id, ContainerConfig config, List<RuntimeSpec.Mount> mounts,
+            List<RuntimeSpec.Device> devices) {
+        Namespaces namespaces = config.namespaces();
+        namespace(builder, "network", namespaces.network());
+        namespace(builder, "ipc", namespaces.ipc());
+        namespace(builder, "uts", namespaces.uts());
+        namespace(builder, "pid", namespaces.pid());
+        for (int i = 0; i < devices.size(); i++) {
+            builder.device(devices.get(i), config.devices().get(i).permissions());
+        }
+        builder.supplementalGroups(config.supplementalGroups())
+                .resources(config.resources())
+                .sysctls(config.sysctls())
+                .annotations(config.annotations());
+        if (config.cgroupParent() != null) {
+            builder.cgroupsPath(stripTrailingSlash(config.cgroupParent()) + "/" + id);
+        }
+        if (config.oomScoreAdj() != null) {
+            builder.oomScoreAdj(config.oomScoreAdj());
+        }
+        if (config.maskedPaths() != null) {
+            builder.maskedPaths(config.maskedPaths());
+        }
+        if (config.readonlyPaths() != null) {
+            builder.readonlyPaths(config.readonlyPaths());
+        }
+        // a mount that propagates needs the root mount to propagate the same way (rshared wins)
+        List<String> options = mounts.stream().flatMap(mount -> mount.options().stream()).toList();
+        if (options.contains("rshared")) {
+            builder.rootfsPropagation("rshared");
+        } else if (options.contains("rslave")) {
+            builder.rootfsPropagation("rslave");
+        }
+    }
+
+    private static void namespace(SpecBuilder builder, String type, Namespaces.Mode mode) {
+        switch (mode.kind()) {
+            case PRIVATE -> { }
+            case HOST -> builder.hostNamespace(type);
+            case JOIN -> builder.joinNamespace(type, mode.path().toString());
+        }
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** The bind mounts of a request as the runtime specification lists them; each source must exist. */
+    private static List<RuntimeSpec.Mount> bindMounts(List<BindMount> binds) throws HawserException {
+        List<RuntimeSpec.Mount> mounts = new ArrayList<>();
+        for (BindMount bind : binds) {
+            if (!bind.destination().startsWith("/")) {
+                throw HawserException.invalidArgument("mount destination '" + bind.destination() + "' must be an absolute path");
+            }
+            if (!bind.source().isAbsolute() || !Files.exists(bind.source())) {
+                throw HawserException.invalidArgument("mount source " + bind.source() + " for " + bind.destination()
+                        + " does not exist on the host");
+            }
+            String propagation = switch (bind.propagation()) {
+                case PRIVATE -> "rprivate";
+                case HOST_TO_CONTAINER -> "rslave";
+                case BIDIRECTIONAL -> "rshared";
+            };
+            mounts.add(new RuntimeSpec.Mount(bind.destination(), "bind", bind.source().toString(),
+                    List.of("rbind", propagation, bind.readOnly() ? "ro" : "rw")));
+        }
+        return mounts;
     }
 
     @Override

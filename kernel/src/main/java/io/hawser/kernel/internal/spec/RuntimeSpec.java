@@ -1,6 +1,7 @@
 package io.hawser.kernel.internal.spec;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -22,6 +23,7 @@ public record RuntimeSpec(
         @JsonProperty("root") Root root,
         @JsonProperty("hostname") String hostname,
         @JsonProperty("mounts") List<Mount> mounts,
+        @JsonProperty("annotations") Map<String, String> annotations,
         @JsonProperty("linux") Linux linux) {
 
     /** The version of the runtime specification this model follows. */
@@ -98,7 +100,9 @@ public record RuntimeSpec(
             @JsonProperty("maskedPaths") List<String> maskedPaths,
             @JsonProperty("readonlyPaths") List<String> readonlyPaths,
             @JsonProperty("devices") List<Device> devices,
-            @JsonProperty("seccomp") Seccomp seccomp) {}
+            @JsonProperty("seccomp") Seccomp seccomp,
+            @JsonProperty("sysctl") Map<String, String> sysctl,
+            @JsonProperty("rootfsPropagation") String rootfsPropagation) {}
 
     /** A namespace to create, or to join when {@code path} names one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -116,7 +120,9 @@ public record RuntimeSpec(
             @JsonProperty("devices") List<DeviceRule> devices,
             @JsonProperty("memory") Memory memory,
             @JsonProperty("cpu") Cpu cpu,
-            @JsonProperty("pids") Pids pids) {}
+            @JsonProperty("pids") Pids pids,
+            @JsonProperty("hugepageLimits") List<HugepageLimit> hugepageLimits,
+            @JsonProperty("unified") Map<String, String> unified) {}
 
     /**
      * A device cgroup rule; {@code null} type, major or minor match every device. The runtime adds
@@ -130,12 +136,20 @@ public record RuntimeSpec(
             @JsonProperty("minor") Long minor,
             @JsonProperty("access") String access) {}
 
-    /** The memory controller; {@code limit} in bytes. */
-    public record Memory(@JsonProperty("limit") long limit) {}
-
-    /** The CPU controller; a {@code null} field is not set. Quota and period are microseconds. */
+    /** The memory controller, in bytes; {@code swap} is memory plus swap, a {@code null} field is not set. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Cpu(@JsonProperty("shares") Long shares, @JsonProperty("quota") Long quota, @JsonProperty("period") Long period) {}
+    public record Memory(@JsonProperty("limit") Long limit, @JsonProperty("swap") Long swap) {}
+
+    /**
+     * The CPU and cpuset controllers; a {@code null} field is not set. Quota and period are
+     * microseconds, {@code cpus} and {@code mems} cpuset lists ({@code 0-3,6}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cpu(@JsonProperty("shares") Long shares, @JsonProperty("quota") Long quota, @JsonProperty("period") Long period,
+            @JsonProperty("cpus") String cpus, @JsonProperty("mems") String mems) {}
+
+    /** A limit on one huge page size ({@code 2MB}), in bytes. */
+    public record HugepageLimit(@JsonProperty("pageSize") String pageSize, @JsonProperty("limit") long limit) {}
 
     /** The pids controller: the most tasks at once. */
     public record Pids(@JsonProperty("limit") long limit) {}

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,9 @@ import io.hawser.errors.HawserException;
 import io.hawser.kernel.internal.spec.ImageUsers.ResolvedUser;
 import io.hawser.kernel.internal.spec.RuntimeSpec.Capabilities;
 import io.hawser.kernel.internal.spec.RuntimeSpec.Cpu;
+import io.hawser.kernel.internal.spec.RuntimeSpec.Device;
 import io.hawser.kernel.internal.spec.RuntimeSpec.DeviceRule;
+import io.hawser.kernel.internal.spec.RuntimeSpec.HugepageLimit;
 import io.hawser.kernel.internal.spec.RuntimeSpec.Linux;
 import io.hawser.kernel.internal.spec.RuntimeSpec.Memory;
 import io.hawser.kernel.internal.spec.RuntimeSpec.Mount;
@@ -90,6 +94,17 @@ public final class SpecBuilder {
     private String cgroupsPath;
     private final List<Mount> extraMounts = new ArrayList<>();
     private Seccomp seccomp;
+    private final Map<String, String> joinedNamespaces = new HashMap<>();
+    private final Set<String> hostNamespaces = new HashSet<>();
+    private final List<Long> supplementalGroups = new ArrayList<>();
+    private final List<Device> devices = new ArrayList<>();
+    private final List<DeviceRule> deviceRules = new ArrayList<>();
+    private List<String> maskedPaths = MASKED_PATHS;
+    private List<String> readonlyPaths = READONLY_PATHS;
+    private io.hawser.runtime.Resources limits = io.hawser.runtime.Resources.NONE;
+    private final Map<String, String> annotations = new LinkedHashMap<>();
+    private final Map<String, String> sysctls = new LinkedHashMap<>();
+    private String rootfsPropagation;
 
     /**
      * @param containerId the container's id (an {@link Ids} id); the default
@@ -216,6 +231,80 @@ public final class SpecBuilder {
         return this;
     }
 
+    /** Joins the namespace of a type ({@code network}, {@code ipc}, {@code uts}, {@code pid}) a file stands for. */
+    public SpecBuilder joinNamespace(String type, String path) {
+        checkNamespaceType(type);
+        joinedNamespaces.put(type, Objects.requireNonNull(path, "path"));
+        hostNamespaces.remove(type);
+        return this;
+    }
+
+    /** Shares the daemon's namespace of a type instead of creating one. */
+    public SpecBuilder hostNamespace(String type) {
+        checkNamespaceType(type);
+        hostNamespaces.add(type);
+        joinedNamespaces.remove(type);
+        return this;
+    }
+
+    private static void checkNamespaceType(String type) {
+        // the mount namespace is always the container's own: its root filesystem lives in it
+        if (!NAMESPACES.contains(type) || type.equals("mount")) {
+            throw new IllegalArgumentException("namespace type '" + type + "' cannot be shared or joined");
+        }
+    }
+
+    /** Group ids the process belongs to besides the user's groups in the image. */
+    public SpecBuilder supplementalGroups(List<Long> groups) {
+        supplementalGroups.addAll(groups);
+        return this;
+    }
+
+    /** A device node to create in the container, and the access its cgroup allows to it ({@code rwm}). */
+    public SpecBuilder device(Device device, String access) {
+        devices.add(Objects.requireNonNull(device, "device"));
+        deviceRules.add(new DeviceRule(true, device.type(), device.major(), device.minor(), access));
+        return this;
+    }
+
+    /** Replaces the paths hidden from the container; empty hides none. */
+    public SpecBuilder maskedPaths(List<String> paths) {
+        this.maskedPaths = List.copyOf(paths);
+        return this;
+    }
+
+    /** Replaces the paths the container sees read-only; empty leaves all writable. */
+    public SpecBuilder readonlyPaths(List<String> paths) {
+        this.readonlyPaths = List.copyOf(paths);
+        return this;
+    }
+
+    /**
+     * Limits beyond memory, CPUs and pids; those it sets override {@link #memoryLimitBytes},
+     * {@link #cpus}, {@link #cpuShares} and {@link #pidsLimit}.
+     */
+    public SpecBuilder resources(io.hawser.runtime.Resources resources) {
+        this.limits = Objects.requireNonNull(resources, "resources");
+        return this;
+    }
+
+    public SpecBuilder annotations(Map<String, String> annotations) {
+        this.annotations.putAll(annotations);
+        return this;
+    }
+
+    /** Namespaced kernel settings the runtime writes in the container's namespaces. */
+    public SpecBuilder sysctls(Map<String, String> sysctls) {
+        this.sysctls.putAll(sysctls);
+        return this;
+    }
+
+    /** The propagation of the container's root mount ({@code rslave}, {@code rshared}), which bind mounts that propagate need. */
+    public SpecBuilder rootfsPropagation(String propagation) {
+        this.rootfsPropagation = propagation;
+        return this;
+    }
+
     /** The seccomp filter of an unprivileged container; none without it. */
     public SpecBuilder seccomp(Seccomp seccomp) {
         this.seccomp = seccomp;
@@ -236,21 +325,28 @@ public final class SpecBuilder {
         ResolvedUser resolved = ImageUsers.resolve(rootfs, user != null ? user : image.user());
         List<String> capabilities = capabilities().stream().map(Capability::specName).toList();
         long nofile = Math.min(DEFAULT_NOFILE, host.nofileHardLimit());
+        List<Long> groups = new ArrayList<>(resolved.additionalGids());
+        supplementalGroups.stream().filter(gid -> !groups.contains(gid)).forEach(groups::add);
         RuntimeSpec.Process process = new RuntimeSpec.Process(terminal,
-                new User(resolved.uid(), resolved.gid(), null, resolved.additionalGids().isEmpty() ? null : resolved.additionalGids()),
+                new User(resolved.uid(), resolved.gid(), null, groups.isEmpty() ? null : groups),
                 args(), env(resolved), cwd(),
                 new Capabilities(capabilities, capabilities, capabilities, null, null),
                 List.of(new Rlimit("RLIMIT_NOFILE", nofile, nofile)),
                 noNewPrivileges, clampedOomScoreAdj());
-        Linux linux = new Linux(
-                NAMESPACES.stream().map(type -> new Namespace(type, null)).toList(),
-                null, null, resources(),
+        List<Namespace> namespaces = NAMESPACES.stream()
+                .filter(type -> !hostNamespaces.contains(type))
+                .map(type -> new Namespace(type, joinedNamespaces.get(type)))
+                .toList();
+        Linux linux = new Linux(namespaces, null, null, resources(),
                 cgroupsPath != null ? cgroupsPath : CGROUP_PARENT + containerId,
-                privileged ? null : MASKED_PATHS,
-                privileged ? null : READONLY_PATHS,
-                null,
-                privileged ? null : seccomp);
-        return new RuntimeSpec(RuntimeSpec.OCI_VERSION, process, new Root(ROOT_PATH, readOnlyRootfs), hostname(), mounts(), linux);
+                privileged || maskedPaths.isEmpty() ? null : maskedPaths,
+                privileged || readonlyPaths.isEmpty() ? null : readonlyPaths,
+                devices.isEmpty() ? null : List.copyOf(devices),
+                privileged ? null : seccomp,
+                sysctls.isEmpty() ? null : Map.copyOf(sysctls),
+                rootfsPropagation);
+        return new RuntimeSpec(RuntimeSpec.OCI_VERSION, process, new Root(ROOT_PATH, readOnlyRootfs), hostname(), mounts(),
+                annotations.isEmpty() ? null : Map.copyOf(annotations), linux);
     }
 
     private List<String> args() throws HawserException {
@@ -309,6 +405,10 @@ public final class SpecBuilder {
     }
 
     private String hostname() throws HawserException {
+        if (hostNamespaces.contains("uts")) {
+            // the host's name is not the container's to set
+            return null;
+        }
         if (hostname == null) {
             // container ids may hold '_', which host names may not
             String fromId = containerId.replace('_', '-');
@@ -378,14 +478,24 @@ public final class SpecBuilder {
         if (cpuShares != null && (cpuShares < 2 || cpuShares > 262_144)) {
             throw HawserException.invalidArgument("cpu shares " + cpuShares + " is outside 2..262144");
         }
+        Long memory = limits.memoryLimitBytes() != null ? limits.memoryLimitBytes() : memoryLimitBytes;
+        Long shares = limits.cpuShares() != null ? limits.cpuShares() : cpuShares;
+        Long quota = limits.cpuQuotaMicros() != null ? limits.cpuQuotaMicros() : cpus == null ? null : cpus.quotaMicros();
+        Long period = limits.cpuPeriodMicros() != null ? limits.cpuPeriodMicros() : cpus == null ? null : cpus.periodMicros();
+        Long pids = limits.pidsLimit() != null ? limits.pidsLimit() : pidsLimit;
         // deny every device first; the runtime then allows the ones it creates in every container
-        DeviceRule devices = new DeviceRule(privileged, null, null, null, "rwm");
-        Cpu cpu = cpuShares == null && cpus == null ? null
-                : new Cpu(cpuShares, cpus == null ? null : cpus.quotaMicros(), cpus == null ? null : cpus.periodMicros());
-        return new Resources(List.of(devices),
-                memoryLimitBytes == null ? null : new Memory(memoryLimitBytes),
+        List<DeviceRule> rules = new ArrayList<>();
+        rules.add(new DeviceRule(privileged, null, null, null, "rwm"));
+        rules.addAll(deviceRules);
+        Cpu cpu = shares == null && quota == null && period == null && limits.cpusetCpus() == null && limits.cpusetMems() == null
+                ? null : new Cpu(shares, quota, period, limits.cpusetCpus(), limits.cpusetMems());
+        return new Resources(rules,
+                memory == null && limits.memorySwapBytes() == null ? null : new Memory(memory, limits.memorySwapBytes()),
                 cpu,
-                pidsLimit == null ? null : new Pids(pidsLimit));
+                pids == null ? null : new Pids(pids),
+                limits.hugepageLimitBytes().isEmpty() ? null : limits.hugepageLimitBytes().entrySet().stream()
+                        .map(limit -> new HugepageLimit(limit.getKey(), limit.getValue())).toList(),
+                limits.unified().isEmpty() ? null : limits.unified());
     }
 
     private List<Mount> mounts() throws HawserException {

@@ -350,4 +350,77 @@ class SpecBuilderTest {
         Files.createSymbolicLink(rootfs.resolve("etc/passwd"), Path.of("/etc/passwd"));
         assertRefused(ErrorCode.INVALID_ARGUMENT, "symbolic link", () -> builder().build());
     }
+
+    @Test
+    void podContainerJoinsPinnedNamespacesAndSharesTheHostPidNamespace() throws IOException {
+        JsonNode linux = json(builder()
+                .joinNamespace("network", "/run/hawser/pods/p1/net")
+                .joinNamespace("ipc", "/run/hawser/pods/p1/ipc")
+                .hostNamespace("pid")
+                .build()).get("linux");
+        Set<String> namespaces = new TreeSet<>();
+        linux.get("namespaces").forEach(ns -> namespaces.add(ns.get("type").asText()
+                + (ns.has("path") ? "=" + ns.get("path").asText() : "")));
+        assertEquals(names("ipc=/run/hawser/pods/p1/ipc", "mount", "network=/run/hawser/pods/p1/net", "uts"), namespaces);
+        assertThrows(IllegalArgumentException.class, () -> builder().hostNamespace("mount"));
+    }
+
+    @Test
+    void hostUtsNamespaceLeavesTheHostNameAlone() throws IOException {
+        assertFalse(json(builder().hostname("web").hostNamespace("uts").build()).has("hostname"));
+    }
+
+    @Test
+    void devicesAreCreatedAndAllowedWithTheirAccess() throws IOException {
+        JsonNode linux = json(builder()
+                .device(new RuntimeSpec.Device("/dev/xnull", "c", 1, 3, 0666, 0L, 0L), "rw")
+                .build()).get("linux");
+        assertEquals("/dev/xnull", linux.get("devices").get(0).get("path").asText());
+        JsonNode rules = linux.get("resources").get("devices");
+        assertFalse(rules.get(0).get("allow").asBoolean(), "everything denied first");
+        assertEquals("c", rules.get(1).get("type").asText());
+        assertEquals(1, rules.get(1).get("major").asLong());
+        assertEquals(3, rules.get(1).get("minor").asLong());
+        assertEquals("rw", rules.get(1).get("access").asText());
+    }
+
+    @Test
+    void hostDevicesAreDescribedFromTheirNode() throws IOException {
+        RuntimeSpec.Device zero = HostDevices.describe(Path.of("/dev/zero"), "/dev/zero2");
+        assertEquals("c", zero.type());
+        assertEquals(1, zero.major());
+        assertEquals(5, zero.minor());
+        assertRefused(ErrorCode.INVALID_ARGUMENT, "is not a device node", () -> HostDevices.describe(rootfs, "/dev/x"));
+        assertRefused(ErrorCode.INVALID_ARGUMENT, "does not exist", () -> HostDevices.describe(rootfs.resolve("none"), "/dev/x"));
+    }
+
+    @Test
+    void resourcesOverrideTheSimpleLimits() throws IOException {
+        JsonNode resources = json(builder()
+                .memoryLimitBytes(1 << 20)
+                .cpuShares(512)
+                .resources(new io.hawser.runtime.Resources(2L << 20, 4L << 20, null, 50_000L, 100_000L, "0", "0", null,
+                        java.util.Map.of("2MB", 0L), null))
+                .build()).get("linux").get("resources");
+        assertEquals(2 << 20, resources.get("memory").get("limit").asLong());
+        assertEquals(4 << 20, resources.get("memory").get("swap").asLong());
+        assertEquals(512, resources.get("cpu").get("shares").asLong());
+        assertEquals(50_000, resources.get("cpu").get("quota").asLong());
+        assertEquals("0", resources.get("cpu").get("cpus").asText());
+        assertEquals("2MB", resources.get("hugepageLimits").get(0).get("pageSize").asText());
+    }
+
+    @Test
+    void maskedAndReadonlyPathsCanBeReplacedOrEmptied() throws IOException {
+        JsonNode linux = json(builder().maskedPaths(List.of("/proc/kcore")).readonlyPaths(List.of()).build()).get("linux");
+        assertEquals(1, linux.get("maskedPaths").size());
+        assertFalse(linux.has("readonlyPaths"));
+    }
+
+    @Test
+    void supplementalGroupsFollowTheUsersGroupsOnce() throws IOException {
+        JsonNode user = json(builder().user("0").supplementalGroups(List.of(4242L, 4242L)).build()).get("process").get("user");
+        assertEquals(List.of(10L, 4242L), MAPPER.convertValue(user.get("additionalGids"), MAPPER.getTypeFactory()
+                .constructCollectionType(List.class, Long.class)));
+    }
 }
