@@ -44,7 +44,7 @@
  * ALREADY_EXISTS}, {@code FAILED_PRECONDITION} and {@code UNIMPLEMENTED}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.hawser.runtime;
 
 import org.osgi.annotation.bundle.Export;

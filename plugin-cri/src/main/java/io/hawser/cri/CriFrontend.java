@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.hawser.containers.ContainerService;
 import io.hawser.content.ContentStore;
 import io.hawser.cri.cni.Cni;
 import io.hawser.content.GarbageCollector;
@@ -80,7 +81,8 @@ public final class CriFrontend implements Frontend {
     public CriFrontend(Config config, BundleContext context, @Reference Daemon daemon,
                        @Reference ImageService imageService, @Reference ImageStore imageStore,
                        @Reference ContentStore content, @Reference GarbageCollector collector,
-                       @Reference Snapshotters snapshotters, @Reference SandboxStore sandboxes) throws IOException {
+                       @Reference Snapshotters snapshotters, @Reference SandboxStore sandboxes,
+                       @Reference ContainerService containerService) throws IOException {
         CriSettings settings = new CriSettings(
                 config.socket().isEmpty() ? daemon.state().resolve("cri.sock") : Path.of(config.socket()),
                 config.streaming_address(), config.default_runtime_handler(), Path.of(config.cni_conf_dir()),
@@ -93,12 +95,7 @@ public final class CriFrontend implements Frontend {
 
             @Override
             public Path snapshotterRoot() {
-                String id = snapshotters.defaultId();
-                PluginRegistry registry = plugins;
-                return Optional.ofNullable(registry).flatMap(r -> r.plugin(PluginType.SNAPSHOTTER, id))
-                        .map(p -> p.exports().get("root"))
-                        .map(Path::of)
-                        .orElse(daemon.pluginRoot(PluginType.SNAPSHOTTER, id));
+                return CriFrontend.this.snapshotterRoot(daemon, snapshotters.defaultId());
             }
 
             @Override
@@ -107,12 +104,29 @@ public final class CriFrontend implements Frontend {
             }
         };
         Platform platform = Platform.host();
-        CriImageService images = new CriImageService(new CriImages(imageStore, imageService, content, platform),
+        CriImages criImages = new CriImages(imageStore, imageService, content, platform);
+        CriImageService images = new CriImageService(criImages,
                 imageService, imageStore, content, collector, storage, PullOptions.defaults().withPlatform(platform));
         PodSandboxes pods = new PodSandboxes(sandboxes, daemon.state().resolve("pods"), settings.cniConfDirectory(),
                 new Cni(settings.cniPluginDirectories()), Path.of("/etc/resolv.conf"));
-        CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings, pods);
+        Path pluginRoot = daemon.pluginRoot(PluginType.FRONTEND, "cri");
+        PodContainers containers = new PodContainers(containerService, pods, criImages, pluginRoot.resolve("starts"),
+                daemon.state().resolve("cri-exec"));
+        pods.containers(containers);
+        ContainerStatistics statistics = new ContainerStatistics(containers, containerService, snapshotters,
+                id -> snapshotterRoot(daemon, id));
+        CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings, pods,
+                containers, statistics);
         this.server = CriServer.start(settings.socket(), List.of(runtime.definition(), images.bindService()));
+    }
+
+    /** Where a snapshotter keeps its data: the root it reports, else its default under the daemon's root. */
+    private Path snapshotterRoot(Daemon daemon, String id) {
+        PluginRegistry registry = plugins;
+        return Optional.ofNullable(registry).flatMap(r -> r.plugin(PluginType.SNAPSHOTTER, id))
+                .map(p -> p.exports().get("root"))
+                .map(Path::of)
+                .orElse(daemon.pluginRoot(PluginType.SNAPSHOTTER, id));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -142,14 +156,13 @@ public final class CriFrontend implements Frontend {
     }
 
     /**
-     * Not implemented until kubelet can run pods: the socket serves version, status, images and
-     * pod sandboxes, but a node whose runtime cannot create containers is not a working CRI
-     * runtime yet.
+     * Not implemented until kubelet can use every part it relies on: pods and containers are
+     * served, but without exec, attach and port-forward a node is not a working CRI runtime yet.
      */
     @Override
     public PluginStatus status() {
-        return PluginStatus.notImplemented("serving version, status, images and pod sandboxes on " + endpoint()
-                + "; containers, streaming and stats are not implemented yet");
+        return PluginStatus.notImplemented("serving images, pod sandboxes and containers on " + endpoint()
+                + "; exec, attach and port-forward streaming is not implemented yet");
     }
 
     @Override

@@ -35,6 +35,34 @@ import io.hawser.cri.api.v1.ListPodSandboxRequest;
 import io.hawser.cri.api.v1.ListPodSandboxResponse;
 import io.hawser.cri.api.v1.StreamPodSandboxesRequest;
 import io.hawser.cri.api.v1.StreamPodSandboxesResponse;
+import io.hawser.cri.api.v1.UpdateRuntimeConfigRequest;
+import io.hawser.cri.api.v1.UpdateRuntimeConfigResponse;
+import io.hawser.cri.api.v1.CreateContainerRequest;
+import io.hawser.cri.api.v1.CreateContainerResponse;
+import io.hawser.cri.api.v1.StartContainerRequest;
+import io.hawser.cri.api.v1.StartContainerResponse;
+import io.hawser.cri.api.v1.StopContainerRequest;
+import io.hawser.cri.api.v1.StopContainerResponse;
+import io.hawser.cri.api.v1.RemoveContainerRequest;
+import io.hawser.cri.api.v1.RemoveContainerResponse;
+import io.hawser.cri.api.v1.ListContainersRequest;
+import io.hawser.cri.api.v1.ListContainersResponse;
+import io.hawser.cri.api.v1.StreamContainersRequest;
+import io.hawser.cri.api.v1.StreamContainersResponse;
+import io.hawser.cri.api.v1.ContainerStatusRequest;
+import io.hawser.cri.api.v1.ContainerStatusResponse;
+import io.hawser.cri.api.v1.UpdateContainerResourcesRequest;
+import io.hawser.cri.api.v1.UpdateContainerResourcesResponse;
+import io.hawser.cri.api.v1.ReopenContainerLogRequest;
+import io.hawser.cri.api.v1.ReopenContainerLogResponse;
+import io.hawser.cri.api.v1.ExecSyncRequest;
+import io.hawser.cri.api.v1.ExecSyncResponse;
+import io.hawser.cri.api.v1.ContainerStatsRequest;
+import io.hawser.cri.api.v1.ContainerStatsResponse;
+import io.hawser.cri.api.v1.ListContainerStatsRequest;
+import io.hawser.cri.api.v1.ListContainerStatsResponse;
+import io.hawser.cri.api.v1.StreamContainerStatsRequest;
+import io.hawser.cri.api.v1.StreamContainerStatsResponse;
 import io.hawser.cri.cni.NetworkConfig;
 import io.hawser.errors.HawserException;
 
@@ -47,9 +75,11 @@ import io.hawser.errors.HawserException;
 final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
 
     /** The methods served; every other one of the service is pending. */
-    static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig",
+    static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig", "UpdateRuntimeConfig",
             "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
-            "StreamPodSandboxes");
+            "StreamPodSandboxes", "CreateContainer", "StartContainer", "StopContainer", "RemoveContainer",
+            "ListContainers", "StreamContainers", "ContainerStatus", "UpdateContainerResources", "ReopenContainerLog",
+            "ExecSync", "ContainerStats", "ListContainerStats", "StreamContainerStats");
 
     /** How many pods one message of {@code StreamPodSandboxes} carries. */
     static final int STREAM_BATCH = 100;
@@ -68,12 +98,17 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     private final RuntimeHandlers handlers;
     private final CriSettings settings;
     private final PodSandboxes pods;
+    private final PodContainers containers;
+    private final ContainerStatistics statistics;
 
-    CriRuntimeService(String runtimeVersion, RuntimeHandlers handlers, CriSettings settings, PodSandboxes pods) {
+    CriRuntimeService(String runtimeVersion, RuntimeHandlers handlers, CriSettings settings, PodSandboxes pods,
+                      PodContainers containers, ContainerStatistics statistics) {
         this.runtimeVersion = runtimeVersion;
         this.handlers = handlers;
         this.settings = settings;
         this.pods = pods;
+        this.containers = containers;
+        this.statistics = statistics;
     }
 
     /** The service as the server binds it, pending methods included. */
@@ -190,5 +225,100 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> observer) {
         Calls.batches(observer, () -> pods.list(request.getFilter()), STREAM_BATCH,
                 batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build());
+    }
+
+    @Override
+    public void updateRuntimeConfig(UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> observer) {
+        // kubelet sends the pod CIDR here; the CNI configuration already fixes the pod network's
+        // addresses, as with containerd's CNI setups, so there is nothing to change
+        Calls.unary(observer, UpdateRuntimeConfigResponse::getDefaultInstance);
+    }
+
+    @Override
+    public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> observer) {
+        Calls.unary(observer, () -> CreateContainerResponse.newBuilder()
+                .setContainerId(containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig()))
+                .build());
+    }
+
+    @Override
+    public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> observer) {
+        Calls.unary(observer, () -> {
+            containers.start(request.getContainerId());
+            return StartContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
+        Calls.unary(observer, () -> {
+            containers.stop(request.getContainerId(), request.getTimeout());
+            return StopContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> observer) {
+        Calls.unary(observer, () -> {
+            containers.remove(request.getContainerId());
+            return RemoveContainerResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
+        Calls.unary(observer, () -> ListContainersResponse.newBuilder()
+                .addAllContainers(containers.list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> observer) {
+        Calls.batches(observer, () -> containers.list(request.getFilter()), STREAM_BATCH,
+                batch -> StreamContainersResponse.newBuilder().addAllContainers(batch).build());
+    }
+
+    @Override
+    public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> observer) {
+        Calls.unary(observer, () -> containers.status(request.getContainerId(), request.getVerbose()));
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest request,
+                                         StreamObserver<UpdateContainerResourcesResponse> observer) {
+        Calls.unary(observer, () -> {
+            containers.update(request.getContainerId(), request.getLinux());
+            return UpdateContainerResourcesResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> observer) {
+        Calls.unary(observer, () -> {
+            containers.reopenLog(request.getContainerId());
+            return ReopenContainerLogResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
+        Calls.unary(observer, () -> containers.execSync(request.getContainerId(), request.getCmdList(), request.getTimeout()));
+    }
+
+    @Override
+    public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> observer) {
+        Calls.unary(observer, () -> ContainerStatsResponse.newBuilder()
+                .setStats(statistics.of(request.getContainerId())).build());
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> observer) {
+        Calls.unary(observer, () -> ListContainerStatsResponse.newBuilder()
+                .addAllStats(statistics.list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainerStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> observer) {
+        Calls.batches(observer, () -> statistics.list(request.getFilter()), STREAM_BATCH,
+                batch -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(batch).build());
     }
 }

@@ -79,6 +79,46 @@ final class PodSandboxes {
         this.hostResolvConf = hostResolvConf;
     }
 
+    /**
+     * A pod as its containers see it.
+     *
+     * @param id        the pod's id
+     * @param runtime   the runtime handler its containers run on
+     * @param directory its directory: pinned namespaces, {@code resolv.conf}, {@code hostname}
+     * @param pod       what is recorded of it
+     */
+    record Member(String id, String runtime, Path directory, Pod pod) {
+        Path namespace(String kind) {
+            return directory.resolve(kind);
+        }
+    }
+
+    /** What happens to a pod's containers when the pod stops or goes. */
+    interface Containers {
+        /** Stops every container of the pod at once (the pod's own stop has no grace period). */
+        void stopAll(String podId) throws IOException;
+
+        /** Removes every container of the pod. */
+        void removeAll(String podId) throws IOException;
+    }
+
+    private volatile Containers containers;
+
+    /** Makes stop and remove take the pod's containers with them. */
+    void containers(Containers containers) {
+        this.containers = containers;
+    }
+
+    /** The pod an id or unique id prefix names, if there is one. */
+    Optional<Member> member(String id) throws IOException {
+        Optional<SandboxRecord> record = lookup(id);
+        if (record.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Member(record.get().id(), record.get().runtime(), podsDirectory.resolve(record.get().id()),
+                decode(record.get())));
+    }
+
     /** The network configuration pods get now, if the configuration directory has one. */
     Optional<NetworkConfig> network() throws IOException {
         return NetworkConfig.firstIn(cniConfDirectory);
@@ -205,6 +245,9 @@ final class PodSandboxes {
      */
     void stop(String id) throws IOException {
         underLock(id, (podId, pod) -> {
+            if (containers != null) {
+                containers.stopAll(podId);
+            }
             tearDown(podId, pod);
             store.update(podId, encode(pod.with(NOT_READY, null, null, pod.ips())));
         });
@@ -213,6 +256,9 @@ final class PodSandboxes {
     /** Removes a pod, stopping it first; a pod that is not there is removed already. */
     void remove(String id) throws IOException {
         underLock(id, (podId, pod) -> {
+            if (containers != null) {
+                containers.removeAll(podId);
+            }
             tearDown(podId, pod);
             deleteDirectory(podsDirectory.resolve(podId));
             store.remove(podId);

@@ -16,6 +16,8 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.concurrent.CompletionStage;
 
+import io.hawser.runtime.CriLog;
+
 /**
  * A CRI log file read as it grows. Following it waits on the file system's change notifications
  * (the JDK's watch service, inotify on Linux), not on a timer, and ends when the writer's process

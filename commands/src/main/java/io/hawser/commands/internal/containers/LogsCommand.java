@@ -14,6 +14,7 @@ import io.hawser.frontend.Command;
 import io.hawser.frontend.CommandContext;
 import io.hawser.frontend.CommandException;
 import io.hawser.runtime.Attachment;
+import io.hawser.runtime.CriLog;
 import io.hawser.runtime.Task;
 import io.hawser.runtime.TaskState;
 import org.osgi.service.component.annotations.Activate;

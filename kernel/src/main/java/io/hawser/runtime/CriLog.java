@@ -1,4 +1,4 @@
-package io.hawser.commands.internal.containers;
+package io.hawser.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import io.hawser.runtime.Attachment.Stream;
  * {@code F} for the end of a line of output or {@code P} for a piece of a longer one (or of output
  * not ended by a newline yet) whose rest follows in later entries of the same stream.
  */
-final class CriLog {
+public final class CriLog {
 
     private CriLog() {}
 
@@ -26,10 +26,10 @@ final class CriLog {
      * @param partial whether it is a piece of a line ({@code P}) rather than a line's end ({@code F})
      * @param content the output, without the newline that ended it
      */
-    record Entry(String time, Stream stream, boolean partial, byte[] content) {
+    public record Entry(String time, Stream stream, boolean partial, byte[] content) {
 
         /** The output exactly as the process wrote it: the content, and the newline a full line ended with. */
-        byte[] output() {
+        public byte[] output() {
             if (partial) {
                 return content;
             }
@@ -48,14 +48,14 @@ final class CriLog {
      * @param text     its bytes, without the newline
      * @param complete whether a newline ended it (a last line may still be waiting for its end)
      */
-    record Line(String time, Stream stream, byte[] text, boolean complete) {}
+    public record Line(String time, Stream stream, byte[] text, boolean complete) {}
 
     /**
      * Parses one line of the file, without its newline. The tag may carry more flags after a colon
      * ({@code F:x}); only the first letter counts. A line that is not an entry (a file truncated
      * mid-write) is empty.
      */
-    static Optional<Entry> parse(byte[] line, int length) {
+    public static Optional<Entry> parse(byte[] line, int length) {
         int timeEnd = indexOf(line, 0, length);
         int streamEnd = indexOf(line, timeEnd + 1, length);
         if (timeEnd <= 0 || streamEnd < 0) {
@@ -94,12 +94,12 @@ final class CriLog {
      * Joins the pieces of lines: each stream's partial entries are held until the entry that
      * ends the line, since the two streams' entries interleave.
      */
-    static final class Joiner {
+    public static final class Joiner {
         private final Map<Stream, ByteArrayOutputStream> pending = new EnumMap<>(Stream.class);
         private final Map<Stream, String> pendingSince = new EnumMap<>(Stream.class);
 
         /** Takes an entry; returns the line it completes, if it ends one. */
-        Optional<Line> add(Entry entry) {
+        public Optional<Line> add(Entry entry) {
             ByteArrayOutputStream buffer = pending.computeIfAbsent(entry.stream(), s -> new ByteArrayOutputStream());
             pendingSince.putIfAbsent(entry.stream(), entry.time());
             buffer.writeBytes(entry.content());
@@ -111,7 +111,7 @@ final class CriLog {
         }
 
         /** The lines still waiting for their end, when no more entries will come. */
-        java.util.List<Line> unfinished() {
+        public java.util.List<Line> unfinished() {
             return pending.entrySet().stream()
                     .map(e -> new Line(pendingSince.get(e.getKey()), e.getKey(), e.getValue().toByteArray(), false))
                     .toList();

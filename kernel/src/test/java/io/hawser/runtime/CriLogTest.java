@@ -1,4 +1,4 @@
-package io.hawser.commands.internal.containers;
+package io.hawser.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
