@@ -26,7 +26,8 @@ record ContainerImages(String busybox, String configured, String stopSignal, Str
 
     /** The applets beyond {@link ImageBuilder#BUSYBOX_APPLETS} that the tests call. */
     private static final String[] MORE_APPLETS = {
-            "tty", "stty", "head", "tail", "hostname", "grep", "mount", "chown", "tr", "pwd", "seq", "dd", "cut", "sync" };
+            "tty", "stty", "head", "tail", "hostname", "grep", "mount", "chown", "tr", "pwd", "seq", "dd", "cut", "sync",
+            "ip", "readlink" };
 
     static final String PASSWD = """
             root:x:0:0:root:/root:/bin/sh

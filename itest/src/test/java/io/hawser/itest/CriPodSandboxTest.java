@@ -3,7 +3,6 @@ package io.hawser.itest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.itest.Hawserd.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,19 +25,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pod sandboxes of {@code bin/hawserd} driven by the real {@code crictl}, on a pod network of the
- * test's own: Debian's CNI {@code bridge} on a bridge and a /24 of this test, {@code host-local}
- * keeping its reservations in the test's directory, {@code portmap}. The pod's address must answer
+ * Pod sandboxes of {@code bin/hawserd} driven by the real {@code crictl} on a {@link CriNode}. The pod's address must answer
  * ping and TCP from the host, the pod must survive a SIGKILL of the daemon, and stop and remove
  * must leave no mount, namespace file, veth, address reservation or port rule behind.
  */
 class CriPodSandboxTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
-
+    private CriNode node;
     private Hawserd daemon;
-    private Crictl crictl;
     private Path work;
     private Path ipam;
     private String bridge;
@@ -47,68 +40,24 @@ class CriPodSandboxTest {
 
     @BeforeAll
     static void capabilities() throws Exception {
-        Crictl.assumeInstalled();
-        for (String plugin : List.of("bridge", "host-local", "portmap", "loopback")) {
-            skipUnless(Files.isExecutable(CNI_PLUGINS.resolve(plugin)), "no CNI plugin " + CNI_PLUGINS.resolve(plugin)
-                    + " (Debian containernetworking-plugins)");
-        }
-        skipUnless(Hawserd.run(List.of("unshare", "--net", "true")).status() == 0, "cannot create network namespaces here");
-        skipUnless(Hawserd.run(List.of("iptables", "-t", "nat", "-S")).status() == 0, "no usable iptables for portmap");
-    }
-
-    private static void skipUnless(boolean capability, String reason) {
-        if (!capability) {
-            System.out.println("CriPodSandboxTest skipped: " + reason);
-        }
-        assumeTrue(capability, reason);
+        CriNode.assumeCapable("CriPodSandboxTest");
     }
 
     @BeforeEach
-    void startDaemonOnATestNetwork() throws Exception {
-        work = Files.createTempDirectory(Path.of("/tmp"), "cri-pods-");
-        int net = ThreadLocalRandom.current().nextInt(1, 250);
-        subnetPrefix = "10.231." + net + ".";
-        bridge = "hwt" + net;
-        ipam = work.resolve("ipam");
-        Path netd = Files.createDirectories(work.resolve("net.d"));
-        Files.writeString(netd.resolve("10-test.conflist"), """
-                {"cniVersion":"1.0.0","name":"hawser-test","plugins":[
-                 {"type":"bridge","bridge":"%s","isGateway":true,
-                  "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s0/24"}]]}},
-                 {"type":"portmap","capabilities":{"portMappings":true}}]}
-                """.formatted(bridge, ipam, subnetPrefix));
-        Path config = Files.createDirectories(work.resolve("etc"));
-        Files.writeString(config.resolve("io.hawser.cri.cfg"), "cni.conf.dir=" + netd + "\ncni.bin.dir=" + CNI_PLUGINS + "\n");
-        daemon = Hawserd.serving(Hawserd.DISTRIBUTION, "--config", config.toString());
-        Path socket = daemon.state.resolve("cri.sock");
-        Hawserd.awaitTrue("CRI socket " + socket, () -> Files.exists(socket));
-        crictl = new Crictl(socket);
-        // the configuration is read by FileInstall after the daemon started
-        Hawserd.awaitTrue("NetworkReady", () -> networkReady(crictl("info")));
+    void startNode() throws Exception {
+        node = CriNode.start("cri-pods");
+        daemon = node.daemon;
+        work = node.work;
+        ipam = node.ipam;
+        bridge = node.bridge;
+        subnetPrefix = node.subnetPrefix;
     }
 
     @AfterEach
-    void stopDaemon() throws Exception {
-        if (daemon != null) {
-            // a failed test must not leave pinned namespaces, veths or port rules on the host
-            if (daemon.process.isAlive()) {
-                for (String id : crictl("pods", "-q").out().lines().filter(l -> !l.isBlank()).toList()) {
-                    crictl("stopp", id);
-                    crictl("rmp", id);
-                }
-            }
-            daemon.close();
+    void stopNode() throws Exception {
+        if (node != null) {
+            node.close();
         }
-        Hawserd.run(List.of("ip", "link", "delete", bridge));
-    }
-
-    private static boolean networkReady(Result info) throws Exception {
-        for (JsonNode condition : JSON.readTree(info.out()).path("status").path("conditions")) {
-            if (condition.path("type").asText().equals("NetworkReady")) {
-                return condition.path("status").asBoolean();
-            }
-        }
-        return false;
     }
 
     @Test
@@ -154,8 +103,8 @@ class CriPodSandboxTest {
 
         Result listed = crictl("pods", "--label", "app=web", "-o", "json");
         assertEquals(0, listed.status(), listed.err());
-        assertEquals(id, JSON.readTree(listed.out()).path("items").get(0).path("id").asText(), listed.out());
-        assertEquals(0, JSON.readTree(crictl("pods", "--label", "app=other", "-o", "json").out()).path("items").size());
+        assertEquals(id, CriNode.JSON.readTree(listed.out()).path("items").get(0).path("id").asText(), listed.out());
+        assertEquals(0, CriNode.JSON.readTree(crictl("pods", "--label", "app=other", "-o", "json").out()).path("items").size());
 
         // a crash of the daemon loses nothing: the pod, its namespaces and its address stay
         daemon.killAndRestart();
@@ -274,32 +223,26 @@ class CriPodSandboxTest {
     }
 
     private JsonNode inspect(String id) throws Exception {
-        Result inspect = crictl("inspectp", id);
-        assertEquals(0, inspect.status(), inspect.err() + daemonLog());
-        return JSON.readTree(inspect.out());
+        return node.json("inspectp", id);
     }
 
     private static boolean mounted(Path file) throws Exception {
-        return Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + file + " ");
+        return CriNode.mounted(file);
     }
 
     private static List<String> veths() throws Exception {
-        List<String> names = new ArrayList<>();
-        for (String line : Hawserd.run(List.of("ip", "-o", "link", "show", "type", "veth")).out().lines().toList()) {
-            names.add(line.split(":")[1].strip());
-        }
-        return names;
+        return CriNode.veths();
     }
 
     private static String natRules() throws Exception {
-        return Hawserd.run(List.of("iptables", "-t", "nat", "-S")).out();
+        return CriNode.natRules();
     }
 
     private Result crictl(String... args) throws Exception {
-        return crictl.run(args);
+        return node.crictl(args);
     }
 
     private String daemonLog() throws Exception {
-        return "\ndaemon log:\n" + daemon.logText();
+        return node.daemonLog();
     }
 }

@@ -21,9 +21,13 @@ final class Crictl {
     private static final Path CRICTL = SOURCE.resolve("target/cri-tools/bin/crictl");
 
     private final Path socket;
+    // an empty configuration file, so crictl does not warn on every run that /etc/crictl.yaml is missing
+    private final Path config;
 
-    Crictl(Path socket) {
+    Crictl(Path socket) throws java.io.IOException {
         this.socket = socket;
+        this.config = Files.createTempFile("crictl", ".yaml");
+        config.toFile().deleteOnExit();
     }
 
     /** Builds crictl when missing; skips the calling test class when that fails. */
@@ -43,7 +47,7 @@ final class Crictl {
 
     /** Runs {@code crictl ARGS} against the socket, as runtime and image endpoint. */
     Result run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(CRICTL.toString(),
+        List<String> command = new ArrayList<>(List.of(CRICTL.toString(), "--config", config.toString(),
                 "--runtime-endpoint", "unix://" + socket, "--image-endpoint", "unix://" + socket,
                 "--timeout", Duration.ofSeconds(30).toSeconds() + "s"));
         command.addAll(List.of(args));
