@@ -256,4 +256,37 @@ class CriContainerTest {
         node.ok("stopp", pod);
         node.ok("rmp", pod);
     }
+
+    @Test
+    void eventsFollowTheLifecycleAndPodStatsSumTheContainers() throws Exception {
+        java.lang.Process events = node.crictl.start("events", "-o", "json");
+        try {
+            String podConfig = pod("watched", "");
+            String pod = node.ok("runp", podConfig);
+            String id = create(pod, podConfig, "watched", "exec sleep 1000", "");
+            node.ok("start", id);
+
+            JsonNode stats = node.json("statsp", "-o", "json", "--id", pod).path("stats").get(0).path("linux");
+            assertEquals(1, stats.path("containers").size(), stats.toString());
+            assertEquals(1, stats.path("process").path("processCount").path("value").asInt(), stats.toString());
+            assertEquals("eth0", stats.path("network").path("defaultInterface").path("name").asText(), stats.toString());
+
+            node.ok("stop", "-t", "0", id);
+            node.ok("rm", id);
+            List<String> expected = List.of("CONTAINER_CREATED_EVENT", "CONTAINER_STARTED_EVENT",
+                    "CONTAINER_STOPPED_EVENT", "CONTAINER_DELETED_EVENT");
+            List<String> seen = new java.util.ArrayList<>();
+            var parser = CriNode.JSON.getFactory().createParser(events.getInputStream());
+            var values = CriNode.JSON.readValues(parser, JsonNode.class);
+            while (seen.size() < expected.size() && values.hasNext()) {
+                JsonNode event = values.next();
+                if (event.path("containerId").asText().equals(id)) {
+                    seen.add(event.path("containerEventType").asText());
+                }
+            }
+            assertEquals(expected, seen);
+        } finally {
+            events.destroy();
+        }
+    }
 }

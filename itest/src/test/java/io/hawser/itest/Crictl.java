@@ -47,10 +47,19 @@ final class Crictl {
 
     /** Runs {@code crictl ARGS} against the socket, as runtime and image endpoint. */
     Result run(String... args) throws Exception {
+        return Hawserd.run(command(args));
+    }
+
+    /** Starts {@code crictl ARGS} (such as {@code events}) for the caller to read and end. */
+    java.lang.Process start(String... args) throws Exception {
+        return new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(CRICTL.toString(), "--config", config.toString(),
                 "--runtime-endpoint", "unix://" + socket, "--image-endpoint", "unix://" + socket,
                 "--timeout", Duration.ofSeconds(30).toSeconds() + "s"));
         command.addAll(List.of(args));
-        return Hawserd.run(command);
+        return command;
     }
 }

@@ -3,15 +3,19 @@ package io.hawser.cri;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.hawser.containers.ContainerService;
 import io.hawser.content.ContentStore;
-import io.hawser.cri.cni.Cni;
 import io.hawser.content.GarbageCollector;
+import io.hawser.cri.cni.Cni;
+import io.hawser.events.EventProperties;
 import io.hawser.frontend.Frontend;
 import io.hawser.images.ImageService;
 import io.hawser.images.ImageStore;
@@ -28,6 +32,7 @@ import io.hawser.sandboxes.SandboxStore;
 import io.hawser.snapshots.Snapshotter;
 import io.hawser.snapshots.Snapshotters;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +41,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -76,6 +84,8 @@ public final class CriFrontend implements Frontend {
     // cycle SCR cannot activate, so it is followed dynamically and read when ImageFsInfo asks.
     private volatile PluginRegistry plugins;
     private final CriServer server;
+    private final ContainerEvents events;
+    private final ServiceRegistration<EventHandler> eventHandler;
 
     @Activate
     public CriFrontend(Config config, BundleContext context, @Reference Daemon daemon,
@@ -113,11 +123,24 @@ public final class CriFrontend implements Frontend {
         PodContainers containers = new PodContainers(containerService, pods, criImages, pluginRoot.resolve("starts"),
                 daemon.state().resolve("cri-exec"));
         pods.containers(containers);
-        ContainerStatistics statistics = new ContainerStatistics(containers, containerService, snapshotters,
+        ContainerStatistics statistics = new ContainerStatistics(containers, pods, containerService, snapshotters,
                 id -> snapshotterRoot(daemon, id));
+        this.events = new ContainerEvents(containerService, containers, pods);
+        this.eventHandler = context.registerService(EventHandler.class,
+                event -> events.kernelEvent(event.getTopic(), ContainerEvents.containerId(properties(event)),
+                        event.getProperty(EventProperties.TIMESTAMP) instanceof Long millis ? Instant.ofEpochMilli(millis) : Instant.now()),
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, ContainerEvents.TYPES.keySet().toArray(String[]::new))));
         CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings, pods,
-                containers, statistics);
+                containers, statistics, events);
         this.server = CriServer.start(settings.socket(), List.of(runtime.definition(), images.bindService()));
+    }
+
+    private static Map<String, Object> properties(Event event) {
+        Map<String, Object> properties = new HashMap<>();
+        for (String name : event.getPropertyNames()) {
+            properties.put(name, event.getProperty(name));
+        }
+        return properties;
     }
 
     /** Where a snapshotter keeps its data: the root it reports, else its default under the daemon's root. */
@@ -152,6 +175,8 @@ public final class CriFrontend implements Frontend {
 
     @Deactivate
     void stop() throws IOException {
+        eventHandler.unregister();
+        events.close();
         server.close();
     }
 

@@ -35,6 +35,22 @@ import io.hawser.cri.api.v1.ListPodSandboxRequest;
 import io.hawser.cri.api.v1.ListPodSandboxResponse;
 import io.hawser.cri.api.v1.StreamPodSandboxesRequest;
 import io.hawser.cri.api.v1.StreamPodSandboxesResponse;
+import io.hawser.cri.api.v1.PodSandboxStatsRequest;
+import io.hawser.cri.api.v1.PodSandboxStatsResponse;
+import io.hawser.cri.api.v1.ListPodSandboxStatsRequest;
+import io.hawser.cri.api.v1.ListPodSandboxStatsResponse;
+import io.hawser.cri.api.v1.StreamPodSandboxStatsRequest;
+import io.hawser.cri.api.v1.StreamPodSandboxStatsResponse;
+import io.hawser.cri.api.v1.GetEventsRequest;
+import io.hawser.cri.api.v1.ContainerEventResponse;
+import io.hawser.cri.api.v1.ListMetricDescriptorsRequest;
+import io.hawser.cri.api.v1.ListMetricDescriptorsResponse;
+import io.hawser.cri.api.v1.ListPodSandboxMetricsRequest;
+import io.hawser.cri.api.v1.ListPodSandboxMetricsResponse;
+import io.hawser.cri.api.v1.StreamPodSandboxMetricsRequest;
+import io.hawser.cri.api.v1.StreamPodSandboxMetricsResponse;
+import io.hawser.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import io.hawser.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import io.hawser.cri.api.v1.UpdateRuntimeConfigRequest;
 import io.hawser.cri.api.v1.UpdateRuntimeConfigResponse;
 import io.hawser.cri.api.v1.CreateContainerRequest;
@@ -79,7 +95,9 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             "RunPodSandbox", "StopPodSandbox", "RemovePodSandbox", "PodSandboxStatus", "ListPodSandbox",
             "StreamPodSandboxes", "CreateContainer", "StartContainer", "StopContainer", "RemoveContainer",
             "ListContainers", "StreamContainers", "ContainerStatus", "UpdateContainerResources", "ReopenContainerLog",
-            "ExecSync", "ContainerStats", "ListContainerStats", "StreamContainerStats");
+            "ExecSync", "ContainerStats", "ListContainerStats", "StreamContainerStats", "PodSandboxStats",
+            "ListPodSandboxStats", "StreamPodSandboxStats", "GetContainerEvents", "ListMetricDescriptors",
+            "ListPodSandboxMetrics", "StreamPodSandboxMetrics", "UpdatePodSandboxResources");
 
     /** How many pods one message of {@code StreamPodSandboxes} carries. */
     static final int STREAM_BATCH = 100;
@@ -100,15 +118,17 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     private final PodSandboxes pods;
     private final PodContainers containers;
     private final ContainerStatistics statistics;
+    private final ContainerEvents events;
 
     CriRuntimeService(String runtimeVersion, RuntimeHandlers handlers, CriSettings settings, PodSandboxes pods,
-                      PodContainers containers, ContainerStatistics statistics) {
+                      PodContainers containers, ContainerStatistics statistics, ContainerEvents events) {
         this.runtimeVersion = runtimeVersion;
         this.handlers = handlers;
         this.settings = settings;
         this.pods = pods;
         this.containers = containers;
         this.statistics = statistics;
+        this.events = events;
     }
 
     /** The service as the server binds it, pending methods included. */
@@ -320,5 +340,60 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     public void streamContainerStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> observer) {
         Calls.batches(observer, () -> statistics.list(request.getFilter()), STREAM_BATCH,
                 batch -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(batch).build());
+    }
+
+    @Override
+    public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> observer) {
+        Calls.unary(observer, () -> PodSandboxStatsResponse.newBuilder()
+                .setStats(statistics.pod(request.getPodSandboxId())).build());
+    }
+
+    @Override
+    public void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> observer) {
+        Calls.unary(observer, () -> ListPodSandboxStatsResponse.newBuilder()
+                .addAllStats(statistics.pods(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> observer) {
+        Calls.batches(observer, () -> statistics.pods(request.getFilter()), STREAM_BATCH,
+                batch -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(batch).build());
+    }
+
+    @Override
+    public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> observer) {
+        events.subscribe(observer);
+    }
+
+    // Hawser offers no metrics beyond the stats: kubelet's CRI metrics then come from the stats
+    // calls, and an empty list says exactly that
+
+    @Override
+    public void listMetricDescriptors(ListMetricDescriptorsRequest request, StreamObserver<ListMetricDescriptorsResponse> observer) {
+        Calls.unary(observer, ListMetricDescriptorsResponse::getDefaultInstance);
+    }
+
+    @Override
+    public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> observer) {
+        Calls.unary(observer, ListPodSandboxMetricsResponse::getDefaultInstance);
+    }
+
+    @Override
+    public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request, StreamObserver<StreamPodSandboxMetricsResponse> observer) {
+        Calls.batches(observer, java.util.List::<io.hawser.cri.api.v1.PodSandboxMetrics>of, STREAM_BATCH,
+                batch -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(batch).build());
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+                                          StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
+        // pods have no cgroup of their own here (each container's is made under the pod's cgroup
+        // parent, which kubelet sizes), so this notification changes nothing; the pod must exist
+        Calls.unary(observer, () -> {
+            if (pods.member(request.getPodSandboxId()).isEmpty()) {
+                throw HawserException.notFound("pod sandbox " + request.getPodSandboxId());
+            }
+            return UpdatePodSandboxResourcesResponse.getDefaultInstance();
+        });
     }
 }

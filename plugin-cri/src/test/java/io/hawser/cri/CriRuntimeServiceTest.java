@@ -42,7 +42,7 @@ class CriRuntimeServiceTest {
     private final CriSettings settings = new CriSettings(Path.of("/run/hawser/cri.sock"), "127.0.0.1:0", "runc",
             Path.of("/nonexistent/net.d"), List.of());
     private final CriRuntimeService service = new CriRuntimeService("1.2.3", handlers, settings,
-            new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), settings.cniConfDirectory(), new Cni(List.of()), Path.of("/nonexistent")), null, null);
+            new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), settings.cniConfDirectory(), new Cni(List.of()), Path.of("/nonexistent")), null, null, null);
     private InProcess served;
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
@@ -127,7 +127,7 @@ class CriRuntimeServiceTest {
         }
         // every method of the protocol is either served or pending
         assertEquals(RuntimeServiceGrpc.getServiceDescriptor().getMethods().size(), pending.size() + CriRuntimeService.SERVED.size());
-        assertTrue(pending.contains("CreateContainer") && pending.contains("GetContainerEvents") && !pending.contains("RunPodSandbox"), pending.toString());
+        assertTrue(pending.contains("Exec") && pending.contains("CheckpointContainer") && !pending.contains("CreateContainer"), pending.toString());
     }
 
     /** Calls a method with an empty request, reading a streamed answer to its end. */
