@@ -86,6 +86,16 @@ class CriContainerTest {
         return node.ok("create", podId, container(name, command, extra), podConfig);
     }
 
+    /** Whether a process is gone or a zombie (this machine's pid 1 reaps late). */
+    private static boolean ended(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException gone) {
+            return true;
+        }
+    }
+
     private JsonNode status(String id) throws Exception {
         return node.json("inspect", id).path("status");
     }
@@ -96,7 +106,7 @@ class CriContainerTest {
         String pod = node.ok("runp", podConfig);
         String podIp = node.json("inspectp", pod).path("status").path("network").path("ip").asText();
 
-        String first = create(pod, podConfig, "first", "echo out; echo err >&2; exec sleep 1000", "");
+        String first = create(pod, podConfig, "first", "echo out; echo err >&2; trap '' TERM; exec sleep 1000", "");
         assertEquals("CONTAINER_CREATED", status(first).path("state").asText());
         node.ok("start", first);
         assertEquals("CONTAINER_RUNNING", status(first).path("state").asText());
@@ -109,8 +119,16 @@ class CriContainerTest {
         }
         assertEquals(node.ok("exec", "-s", first, "readlink", "/proc/self/ns/ipc"),
                 node.ok("exec", "-s", second, "readlink", "/proc/self/ns/ipc"), "one IPC namespace for the pod");
+        // PID namespace mode POD (the protocol's default): one namespace whose init is the pod's pause process
+        assertEquals(node.ok("exec", "-s", first, "readlink", "/proc/self/ns/pid"),
+                node.ok("exec", "-s", second, "readlink", "/proc/self/ns/pid"), "one PID namespace for the pod");
+        assertTrue(node.ok("exec", "-s", second, "cat", "/proc/1/cmdline").contains("catatonit"), "pid 1 is the pause process");
+        String own = create(pod, podConfig, "own", "exec sleep 1000", "\"security_context\":{\"namespace_options\":{\"pid\":1}}");
+        node.ok("start", own);
         assertNotEquals(node.ok("exec", "-s", first, "readlink", "/proc/self/ns/pid"),
-                node.ok("exec", "-s", second, "readlink", "/proc/self/ns/pid"), "each container its own PID namespace");
+                node.ok("exec", "-s", own, "readlink", "/proc/self/ns/pid"), "mode CONTAINER: a namespace of its own");
+        assertEquals("sleep1000", node.ok("exec", "-s", own, "cat", "/proc/1/cmdline").replace("\0", ""));
+        node.ok("rm", "-f", own);
 
         Hawserd.awaitTrue("output logged", () -> node.crictl("logs", first).out().contains("out"));
         Result logs = node.crictl("logs", first);
@@ -134,7 +152,7 @@ class CriContainerTest {
         assertEquals("67108864", node.ok("exec", "-s", first, "sh", "-c",
                 "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max"));
 
-        // sleep as pid 1 ignores SIGTERM: the grace period ends in SIGKILL
+        // sleep ignores SIGTERM (inherited from the shell's trap): the grace period ends in SIGKILL
         long start = System.nanoTime();
         node.ok("stop", "-t", "1", first);
         assertTrue(System.nanoTime() - start >= 1_000_000_000L, "waited for the grace period");
@@ -146,8 +164,12 @@ class CriContainerTest {
         node.ok("rm", first);
         assertEquals(second, node.ok("ps", "-aq"));
         // removing the pod takes its running container with it
+        Path pauseFile = Path.of(node.json("inspectp", pod).path("info").path("directory").asText(), "pause.pid");
+        long pause = Long.parseLong(Files.readString(pauseFile).strip());
         node.ok("stopp", pod);
         assertEquals("CONTAINER_EXITED", status(second).path("state").asText());
+        assertFalse(Files.exists(pauseFile), "pause process forgotten");
+        Hawserd.awaitTrue("the pause process ended with the pod", () -> ended(pause));
         node.ok("rmp", pod);
         assertEquals("", node.ok("ps", "-aq"));
     }

@@ -77,6 +77,9 @@ public final class CriFrontend implements Frontend {
 
         @AttributeDefinition(description = "Directories of CNI plugin executables, separated by ':'")
         String cni_bin_dir() default "/usr/lib/cni";
+
+        @AttributeDefinition(description = "Pause program that holds the PID namespace of pods whose containers share one")
+        String pause_binary() default "/usr/bin/catatonit";
     }
 
     private final RuntimeHandlers handlers = new RuntimeHandlers();
@@ -118,7 +121,7 @@ public final class CriFrontend implements Frontend {
         CriImageService images = new CriImageService(criImages,
                 imageService, imageStore, content, collector, storage, PullOptions.defaults().withPlatform(platform));
         PodSandboxes pods = new PodSandboxes(sandboxes, daemon.state().resolve("pods"), settings.cniConfDirectory(),
-                new Cni(settings.cniPluginDirectories()), Path.of("/etc/resolv.conf"));
+                new Cni(settings.cniPluginDirectories()), Path.of("/etc/resolv.conf"), Path.of(config.pause_binary()));
         Path pluginRoot = daemon.pluginRoot(PluginType.FRONTEND, "cri");
         PodContainers containers = new PodContainers(containerService, pods, criImages, pluginRoot.resolve("starts"),
                 daemon.state().resolve("cri-exec"));

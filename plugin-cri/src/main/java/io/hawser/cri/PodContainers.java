@@ -223,14 +223,33 @@ final class PodContainers implements PodSandboxes.Containers {
         return user;
     }
 
-    private static Namespaces namespaces(PodSandboxes.Member pod, LinuxContainerSecurityContext security) {
-        boolean hostPid = security.getNamespaceOptions().getPid() == NamespaceMode.NODE;
+    private Namespaces namespaces(PodSandboxes.Member pod, LinuxContainerSecurityContext security) throws IOException {
         // host networking means the host's UTS namespace too, as kubelet's other runtimes do it
         return new Namespaces(
                 pod.pod().hostNetwork() ? Namespaces.Mode.HOST : Namespaces.Mode.join(pod.namespace(PodNamespaces.NET)),
                 pod.pod().hostIpc() ? Namespaces.Mode.HOST : Namespaces.Mode.join(pod.namespace(PodNamespaces.IPC)),
                 pod.pod().hostNetwork() ? Namespaces.Mode.HOST : Namespaces.Mode.join(pod.namespace(PodNamespaces.UTS)),
-                hostPid ? Namespaces.Mode.HOST : Namespaces.Mode.PRIVATE);
+                pid(pod, security.getNamespaceOptions()));
+    }
+
+    /** The PID namespace: the host's, the pod's (its pause process's), another container's, or its own. */
+    private Namespaces.Mode pid(PodSandboxes.Member pod, io.hawser.cri.api.v1.NamespaceOption options) throws IOException {
+        return switch (options.getPid()) {
+            case NODE -> Namespaces.Mode.HOST;
+            case POD -> {
+                Path shared = pod.namespace(PodNamespaces.PID);
+                if (!Files.exists(shared)) {
+                    throw HawserException.failedPrecondition("pod sandbox " + pod.id()
+                            + " has no shared PID namespace: it was not run with PID namespace mode POD");
+                }
+                yield Namespaces.Mode.join(shared);
+            }
+            case TARGET -> {
+                Task target = running(container(options.getTargetId()));
+                yield Namespaces.Mode.join(Path.of("/proc", Long.toString(target.pid()), "ns", "pid"));
+            }
+            default -> Namespaces.Mode.PRIVATE;
+        };
     }
 
     /**

@@ -30,6 +30,9 @@ final class PodNamespaces {
     static final String NET = "netns";
     static final String IPC = "ipcns";
     static final String UTS = "utsns";
+    static final String PID = "pidns";
+    /** The pid of the pause process's {@code unshare}, for a pod whose containers share one PID namespace. */
+    static final String PAUSE_PID = "pause.pid";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -79,6 +82,66 @@ final class PodNamespaces {
         Files.createFile(file);
         pins.add(file);
         return file;
+    }
+
+    /**
+     * Starts the pod's pause process and pins its PID namespace, for a pod whose containers share
+     * one: a PID namespace cannot outlive its init, so unlike the others it needs a process.
+     * {@code unshare --pid --fork} makes {@code pause} (catatonit, which reaps orphans as an init
+     * must) pid 1 of a new namespace and kills it when it dies itself; the namespace file pinned is
+     * {@code unshare}'s {@code pid_for_children}. The process is in a session of its own, so it
+     * outlives the daemon; its pid is kept in {@value #PAUSE_PID}.
+     */
+    static void startPause(Path directory, Path pause) throws IOException {
+        if (!Files.isExecutable(pause)) {
+            throw HawserException.failedPrecondition("a pod sharing one PID namespace needs the pause program " + pause
+                    + " (Debian package catatonit), which is not there");
+        }
+        java.lang.Process unshare = new ProcessBuilder("setsid", "unshare", "--pid", "--fork", "--kill-child",
+                pause.toString(), "-P")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long pid = unshare.pid();
+        try {
+            Files.writeString(directory.resolve(PAUSE_PID), pid + "\n");
+            Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            // the namespace has its init once unshare has forked it
+            while (!Files.exists(children) || Files.readString(children).isBlank()) {
+                if (!unshare.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("the pause process of pod directory " + directory + " did not start");
+                }
+                Thread.sleep(1);
+            }
+            Path file = pin(directory.resolve(PID), new ArrayList<>());
+            HostCommand.run(TIMEOUT, List.of("mount", "--bind", "/proc/" + pid + "/ns/pid_for_children", file.toString()));
+        } catch (IOException | InterruptedException e) {
+            stopPause(directory);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while starting the pause process");
+            }
+            throw (IOException) e;
+        }
+    }
+
+    /**
+     * Kills the pod's pause process, if it runs, which ends every process in the pod's PID
+     * namespace. Safe to repeat and after a restart: the pid kept is checked to still be that
+     * pause process's {@code unshare}.
+     */
+    static void stopPause(Path directory) throws IOException {
+        Path pidFile = directory.resolve(PAUSE_PID);
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle.of(pid)
+                .filter(handle -> handle.info().commandLine().orElse("").contains("unshare --pid --fork --kill-child"))
+                .ifPresent(ProcessHandle::destroyForcibly);
+        Files.delete(pidFile);
     }
 
     /**
@@ -144,7 +207,8 @@ final class PodNamespaces {
      * still inside. Safe to repeat.
      */
     static void remove(Path directory) throws IOException {
-        for (String kind : List.of(NET, IPC, UTS)) {
+        stopPause(directory);
+        for (String kind : List.of(NET, IPC, UTS, PID)) {
             Path file = directory.resolve(kind);
             if (pinned(file)) {
                 // lazy: a process opening the file right now must not make the pod's removal fail

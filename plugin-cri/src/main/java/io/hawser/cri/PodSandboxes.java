@@ -67,16 +67,21 @@ final class PodSandboxes {
     private final Path cniConfDirectory;
     private final Cni cni;
     private final Path hostResolvConf;
+    private final Path pause;
     // one pod's run, stop and remove never overlap; different pods go in parallel
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ReentrantLock names = new ReentrantLock();
 
-    PodSandboxes(SandboxStore store, Path podsDirectory, Path cniConfDirectory, Cni cni, Path hostResolvConf) {
+    /**
+     * @param pause the pause program of pods whose containers share one PID namespace
+     */
+    PodSandboxes(SandboxStore store, Path podsDirectory, Path cniConfDirectory, Cni cni, Path hostResolvConf, Path pause) {
         this.store = store;
         this.podsDirectory = podsDirectory;
         this.cniConfDirectory = cniConfDirectory;
         this.cni = cni;
         this.hostResolvConf = hostResolvConf;
+        this.pause = pause;
     }
 
     /**
@@ -187,6 +192,9 @@ final class PodSandboxes {
                 Files.createDirectories(directory);
                 writeFiles(directory, config, hostNetwork);
                 PodNamespaces.create(directory, !hostNetwork, !hostIpc, !hostNetwork, hostname(config));
+                if (namespaces.getPid() == NamespaceMode.POD) {
+                    PodNamespaces.startPause(directory, pause);
+                }
                 if (network.isPresent()) {
                     NetworkConfig attached = network.get();
                     // recorded before the ADD so a crash during it still finds the network to DEL

@@ -42,7 +42,8 @@ class CriRuntimeServiceTest {
     private final CriSettings settings = new CriSettings(Path.of("/run/hawser/cri.sock"), "127.0.0.1:0", "runc",
             Path.of("/nonexistent/net.d"), List.of());
     private final CriRuntimeService service = new CriRuntimeService("1.2.3", handlers, settings,
-            new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), settings.cniConfDirectory(), new Cni(List.of()), Path.of("/nonexistent")), null, null, null);
+            new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), settings.cniConfDirectory(), new Cni(List.of()), Path.of("/nonexistent"),
+                    Path.of("/nonexistent")), null, null, null);
     private InProcess served;
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;

@@ -86,7 +86,8 @@ class PodSandboxLifecycleTest {
     }
 
     private PodSandboxes sandboxes() {
-        return new PodSandboxes(store, pods, netd, new Cni(List.of(directory.resolve("bin"))), Path.of("/etc/resolv.conf"));
+        return new PodSandboxes(store, pods, netd, new Cni(List.of(directory.resolve("bin"))), Path.of("/etc/resolv.conf"),
+                Path.of("/usr/bin/catatonit"));
     }
 
     private static PodSandboxConfig pod(String name) {

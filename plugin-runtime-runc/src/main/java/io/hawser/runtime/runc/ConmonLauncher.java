@@ -317,8 +317,21 @@ public final class ConmonLauncher {
         JsonNode message = JSON.readTree(report);
         long pid = message.path("data").asLong(-1);
         if (pid <= 0) {
+            String error = runtimeError(message.path("message").asText(report));
             throw new IOException("creating container " + launch.id() + " with " + runtime.runtime() + " failed: "
-                    + runtimeError(message.path("message").asText(report)));
+                    + missingProgram(launch).map(problem -> problem + " (" + runtime.runtime() + ": " + error + ")").orElse(error));
+        }
+    }
+
+    /** A missing or unusable program, which the runtime's error does not always name. */
+    private static Optional<String> missingProgram(ConmonLaunch launch) {
+        try {
+            JsonNode process = launch.processSpec() != null
+                    ? JSON.readTree(launch.processSpec().toFile())
+                    : JSON.readTree(launch.bundle().resolve("config.json").toFile()).path("process");
+            return CommandLookup.problem(launch.bundle().resolve("rootfs"), process);
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
