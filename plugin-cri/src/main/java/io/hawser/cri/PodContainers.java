@@ -380,10 +380,15 @@ final class PodContainers implements PodSandboxes.Containers {
 
     /**
      * Stops a container: its stop signal, then {@code SIGKILL} to every process after the grace
-     * period. A container that is not running is stopped already.
+     * period. A container that is not running, or not there, is stopped already.
      */
     void stop(String id, long timeoutSeconds) throws IOException {
-        Container container = container(id);
+        // kubelet repeats stops: a container that is gone is stopped already
+        Optional<Container> known = lookup(id);
+        if (known.isEmpty()) {
+            return;
+        }
+        Container container = known.get();
         Optional<Task> found = task(container);
         if (found.isEmpty()) {
             return;

@@ -58,6 +58,7 @@ final class PodSandboxes {
     static final String NOT_READY = "notready";
     /** The pod's interface in its network namespace, as kubelet expects it. */
     static final String POD_INTERFACE = "eth0";
+    private static final Path NODE_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -433,7 +434,7 @@ final class PodSandboxes {
             resolvConf = Files.isRegularFile(hostResolvConf) ? Files.readString(hostResolvConf) : "";
         }
         Files.writeString(directory.resolve("resolv.conf"), resolvConf, StandardCharsets.UTF_8);
-        String hostname = hostNetwork ? Files.readString(Path.of("/proc/sys/kernel/hostname")).strip() : hostname(config);
+        String hostname = hostNetwork ? Files.readString(NODE_HOSTNAME).strip() : hostname(config);
         Files.writeString(directory.resolve("hostname"), hostname + "\n", StandardCharsets.UTF_8);
     }
 
@@ -449,9 +450,9 @@ final class PodSandboxes {
         return text.toString();
     }
 
-    /** The pod's hostname: the one asked for, else its name, as kubelet's other runtimes do. */
-    static String hostname(PodSandboxConfig config) {
-        return config.getHostname().isEmpty() ? config.getMetadata().getName() : config.getHostname();
+    /** The pod's hostname: the one asked for, else the node's, as containerd does. */
+    static String hostname(PodSandboxConfig config) throws IOException {
+        return config.getHostname().isEmpty() ? Files.readString(NODE_HOSTNAME).strip() : config.getHostname();
     }
 
     /** Kubelet's identity of a pod attempt: no two sandboxes may share it. */

@@ -30,8 +30,9 @@ class PodSandboxesTest {
     }
 
     @Test
-    void theHostnameIsTheAskedOneElseThePodName() {
-        assertEquals("web", PodSandboxes.hostname(PodSandboxConfig.newBuilder().setMetadata(WEB).build()));
+    void theHostnameIsTheAskedOneElseTheNodes() throws Exception {
+        assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip(),
+                PodSandboxes.hostname(PodSandboxConfig.newBuilder().setMetadata(WEB).build()));
         assertEquals("box", PodSandboxes.hostname(PodSandboxConfig.newBuilder().setMetadata(WEB).setHostname("box").build()));
     }
 

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -264,7 +267,23 @@ final class RuncTask extends ConmonProcess implements Task {
     @Override
     public void reopenLog() throws IOException {
         requireLiveStreams("reopen the log of");
-        ConmonControl.reopenLog(conmonDir());
+        // the caller (kubelet's log rotation) expects the fresh file to be there when this returns
+        Path log = Path.of(record.logPath());
+        CompletableFuture<Boolean> reopened = runtime.watcher()
+                .await(log.getParent(), () -> Files.exists(log) ? Optional.of(Boolean.TRUE) : Optional.<Boolean>empty());
+        try {
+            ConmonControl.reopenLog(conmonDir());
+            reopened.get(runtime.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("conmon did not reopen the log " + log + " of " + describe() + " within " + runtime.timeout());
+        } catch (ExecutionException e) {
+            throw new IOException("waiting for the log " + log + " of " + describe() + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while conmon reopened the log of " + describe());
+        } finally {
+            reopened.cancel(false);
+        }
     }
 
     @Override

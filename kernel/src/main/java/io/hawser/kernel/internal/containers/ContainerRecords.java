@@ -39,7 +39,8 @@ import io.hawser.kernel.internal.metadata.Metadata;
 public class ContainerRecords {
 
     /** Docker's rule for container names, kept so names move between tools; bounded for display. */
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    // long enough for kubelet's names: container, pod, namespace, uid and attempt joined by '_'
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,511}");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
@@ -63,7 +64,7 @@ public class ContainerRecords {
     public static String checkName(String name) throws HawserException {
         if (!NAME.matcher(name).matches()) {
             throw HawserException.invalidArgument("container name '" + name
-                    + "' is invalid: use 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit");
+                    + "' is invalid: use 1 to 512 letters, digits, '_', '.' or '-', starting with a letter or digit");
         }
         return name;
     }
