@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -33,12 +32,12 @@ import io.hawser.kernel.internal.spec.SeccompProfile.Rule;
  */
 public final class SeccompProfiles {
 
-    static final String ALLOW = "SCMP_ACT_ALLOW";
-    static final String ERRNO = "SCMP_ACT_ERRNO";
-    static final int EPERM = 1;
-    static final int ENOSYS = 38;
+    private static final String ALLOW = "SCMP_ACT_ALLOW";
+    private static final String ERRNO = "SCMP_ACT_ERRNO";
+    private static final int EPERM = 1;
+    private static final int ENOSYS = 38;
 
-    /** The actions of the OCI runtime specification; {@code SCMP_ACT_NOTIFY} is refused apart, see {@link #action}. */
+    /** The actions of the OCI runtime specification but {@code SCMP_ACT_NOTIFY}, which needs a seccomp agent. */
     private static final Set<String> ACTIONS = Set.of("SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
             "SCMP_ACT_TRAP", ERRNO, "SCMP_ACT_TRACE", ALLOW, "SCMP_ACT_LOG");
     private static final Set<String> OPERATORS = Set.of("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
@@ -52,11 +51,11 @@ public final class SeccompProfiles {
             "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
 
     // the namespace flags of clone(2): CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET
-    static final long CLONE_NAMESPACE_FLAGS = 0x0002_0000L | 0x0200_0000L | 0x0400_0000L | 0x0800_0000L | 0x1000_0000L
+    private static final long CLONE_NAMESPACE_FLAGS = 0x0002_0000L | 0x0200_0000L | 0x0400_0000L | 0x0800_0000L | 0x1000_0000L
             | 0x2000_0000L | 0x4000_0000L;
-    static final long AF_VSOCK = 40;
+    private static final long AF_VSOCK = 40;
     // personality(2) personas: PER_LINUX, PER_LINUX32, UNAME26, PER_LINUX32 | UNAME26, and the query 0xffffffff
-    static final List<Long> HARMLESS_PERSONAS = List.of(0x0L, 0x8L, 0x2_0000L, 0x2_0008L, 0xffff_ffffL);
+    private static final List<Long> HARMLESS_PERSONAS = List.of(0x0L, 0x8L, 0x2_0000L, 0x2_0008L, 0xffff_ffffL);
 
     /*
      * The system calls every container may make, grouped by what they act on. They act on the
@@ -130,9 +129,10 @@ public final class SeccompProfiles {
 
     /**
      * The system calls only a holder of a capability may make: they act on the whole machine
-     * (clock, modules, reboot, kernel log) or reach past the container's namespaces, and the
-     * kernel's checks alone have let a container through in the past, so the filter adds a second
-     * wall unless the capability was given on purpose.
+     * (clock, modules, reboot, kernel log) or reach past the container's namespaces. The kernel's
+     * checks alone have let containers through before (CVE-2022-0185 reached fsconfig from a user
+     * namespace that unshare had created without any capability), so the filter is a second wall
+     * unless the capability was given on purpose.
      */
     private static final Map<Capability, String> ONLY_WITH = Map.ofEntries(
             Map.entry(Capability.SYS_ADMIN, """
@@ -155,7 +155,7 @@ public final class SeccompProfiles {
             Map.entry(Capability.PERFMON, "perf_event_open"));
 
     /** The runtime default profile, before the container's capabilities select its rules. */
-    public static final SeccompProfile RUNTIME_DEFAULT = buildRuntimeDefault();
+    private static final SeccompProfile RUNTIME_DEFAULT = buildRuntimeDefault();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -372,7 +372,7 @@ public final class SeccompProfiles {
             }
             Condition includes = condition(node.get("includes"), where + ".includes");
             Condition excludes = condition(node.get("excludes"), where + ".excludes");
-            if (!includes.holdsOnHost(host, true) || excludes.holdsOnHost(host, false)) {
+            if (!includes.admits(host) || excludes.rulesOut(host)) {
                 return;
             }
             rules.add(new Rule(new SyscallRule(names, action, errnoRet, args), includes.caps(), excludes.caps()));
@@ -505,17 +505,14 @@ public final class SeccompProfiles {
     private record Condition(Set<Capability> caps, List<String> arches, KernelVersion minKernel) {
         static final Condition NONE = new Condition(Set.of(), List.of(), null);
 
-        /**
-         * Whether the host parts hold: for {@code includes} ({@code whenEmpty} true) every part
-         * given must hold; for {@code excludes} ({@code whenEmpty} false) any part given excludes.
-         */
-        boolean holdsOnHost(Host host, boolean whenEmpty) {
-            boolean arch = arches.stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(host.arch()));
-            boolean kernel = minKernel != null && host.kernel().compareTo(minKernel) >= 0;
-            if (whenEmpty) {
-                return (arches.isEmpty() || arch) && (minKernel == null || kernel);
-            }
-            return arch || kernel;
+        /** As {@code includes}: every host part given holds. */
+        boolean admits(Host host) {
+            return (arches.isEmpty() || arches.contains(host.arch())) && (minKernel == null || host.kernel().compareTo(minKernel) >= 0);
+        }
+
+        /** As {@code excludes}: any host part given holds. */
+        boolean rulesOut(Host host) {
+            return arches.contains(host.arch()) || minKernel != null && host.kernel().compareTo(minKernel) >= 0;
         }
     }
 }
