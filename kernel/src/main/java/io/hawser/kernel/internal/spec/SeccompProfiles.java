@@ -392,7 +392,7 @@ public final class SeccompProfiles {
                     value(node.get("valueTwo"), where + ".valueTwo", true), op);
         }
 
-        // values are unsigned 64-bit in the specification; Hawser keeps them in a long, so up to 2^63-1
+        /** An unsigned 64-bit value, kept in a long's bits as {@link SyscallArg} does. */
         private long value(JsonNode node, String where, boolean optional) throws HawserException {
             if (node == null || node.isNull()) {
                 if (optional) {
@@ -400,10 +400,10 @@ public final class SeccompProfiles {
                 }
                 throw invalid(file, where + " is missing");
             }
-            if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
-                throw invalid(file, where + " must be a number from 0 to " + Long.MAX_VALUE + ", got " + node);
+            if (!node.isIntegralNumber() || node.bigIntegerValue().signum() < 0 || node.bigIntegerValue().bitLength() > Long.SIZE) {
+                throw invalid(file, where + " must be a number from 0 to " + Long.toUnsignedString(-1L) + ", got " + node);
             }
-            return node.longValue();
+            return node.bigIntegerValue().longValue();
         }
 
         private Condition condition(JsonNode node, String where) throws HawserException {

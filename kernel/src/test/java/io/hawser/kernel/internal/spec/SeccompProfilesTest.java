@@ -139,6 +139,19 @@ class SeccompProfilesTest {
     }
 
     @Test
+    void argumentValuesAreUnsigned64BitNumbers() throws IOException {
+        Path file = write("""
+                {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ERRNO",
+                 "args":[{"index":1,"value":18446744073709551615,"valueTwo":9223372036854775808,"op":"SCMP_CMP_MASKED_EQ"}]}]}""");
+        SyscallArg arg = SeccompProfiles.localhost(file, AMD64_6_1).forCapabilities(Set.of()).syscalls().getFirst().args().getFirst();
+        assertEquals(-1L, arg.value());
+        assertEquals(Long.MIN_VALUE, arg.valueTwo());
+        assertEquals(MAPPER.readTree("""
+                {"index":1,"value":18446744073709551615,"valueTwo":9223372036854775808,"op":"SCMP_CMP_MASKED_EQ"}"""),
+                MAPPER.readTree(MAPPER.writeValueAsBytes(arg)));
+    }
+
+    @Test
     void aDockerProfileHasItsArchMapAndConditionsResolved() throws IOException {
         Path file = write("""
                 {"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,
@@ -195,6 +208,10 @@ class SeccompProfilesTest {
         assertRefused(write("""
                 {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO",
                  "args":[{"index":0,"value":-1,"op":"SCMP_CMP_EQ"}]}]}"""), "syscalls[0].args[0].value must be a number");
+        assertRefused(write("""
+                {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO",
+                 "args":[{"index":0,"value":18446744073709551616,"op":"SCMP_CMP_EQ"}]}]}"""),
+                "syscalls[0].args[0].value must be a number from 0 to 18446744073709551615");
         assertRefused(write("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\"}]}"),
                 "syscalls[0] names no system call");
         assertRefused(write("""
