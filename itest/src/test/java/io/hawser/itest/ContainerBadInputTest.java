@@ -50,6 +50,25 @@ class ContainerBadInputTest extends ContainerFixture {
     }
 
     @Test
+    void aSeccompProfileThatCannotBeUsedIsNamedWithItsProblem() throws Exception {
+        Path dir = Files.createTempDirectory("hawser-seccomp-");
+        try {
+            Path missing = dir.resolve("missing.json");
+            assertRefused(List.of(missing + " does not exist"), "run", "--rm", "--security-opt", "seccomp=" + missing, images.busybox(), "true");
+            Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\",");
+            assertRefused(List.of(malformed + " is not JSON"), "run", "--rm", "--security-opt", "seccomp=" + malformed,
+                    images.busybox(), "true");
+            Path unknownAction = Files.writeString(dir.resolve("action.json"), "{\"defaultAction\": \"SCMP_ACT_SOMETIMES\"}");
+            assertRefused(List.of(unknownAction.toString(), "unknown action 'SCMP_ACT_SOMETIMES'"), "run", "-d", "--security-opt",
+                    "seccomp=" + unknownAction, images.busybox(), "true");
+            assertRefused(List.of("--security-opt apparmor=unconfined"), "run", "--rm", "--security-opt", "apparmor=unconfined",
+                    images.busybox(), "true");
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    @Test
     void aNameIsTakenOnce() throws Exception {
         String name = uniqueName("taken");
         String id = runDetached(name, images.busybox(), "sleep", "1000");

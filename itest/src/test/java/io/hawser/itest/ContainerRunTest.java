@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code hawser run} on real runc and conmon: what the container prints and how it exits, what the
  * image configuration and the command line give its process (command, environment, directory,
- * user and groups, host name, capabilities, read-only root), stdin, and a real terminal.
+ * user and groups, host name, capabilities, seccomp filter, no-new-privileges, read-only root),
+ * stdin, and a real terminal.
  */
 class ContainerRunTest extends ContainerFixture {
 
@@ -192,6 +193,48 @@ class ContainerRunTest extends ContainerFixture {
         Matcher matcher = Pattern.compile("(?m)^" + field + ":\\s*([0-9a-f]+)$").matcher(status);
         assertTrue(matcher.find(), field + " in\n" + status);
         return HexFormat.fromHexDigitsToLong(matcher.group(1));
+    }
+
+    @Test
+    void theRuntimeDefaultSeccompFilterKeepsAContainerFromCreatingNamespaces() throws Exception {
+        assertEquals("Seccomp:\t2\n", runOk("--rm", images.busybox(), "grep", "^Seccomp:", "/proc/self/status"), "filter mode");
+        Result unshare = run("--rm", images.busybox(), "unshare", "-U", "true");
+        assertNotEquals(0, unshare.status(), "a user namespace needs no capability; the filter is what refuses it");
+        assertTrue(unshare.err().contains("Operation not permitted"), unshare.err());
+
+        assertEquals("Seccomp:\t0\n", runOk("--rm", "--security-opt", "seccomp=unconfined", images.busybox(),
+                "grep", "^Seccomp:", "/proc/self/status"));
+        assertEquals("", runOk("--rm", "--security-opt", "seccomp=unconfined", images.busybox(), "unshare", "-U", "true"));
+        // the rules follow the capabilities: with CAP_SYS_ADMIN the default filter allows unshare
+        assertEquals("Seccomp:\t2\nin\n", runOk("--rm", "--cap-add", "SYS_ADMIN", images.busybox(),
+                "sh", "-c", "grep ^Seccomp: /proc/self/status && unshare -U echo in"));
+        assertEquals("Seccomp:\t0\n", runOk("--rm", "--privileged", images.busybox(), "grep", "^Seccomp:", "/proc/self/status"),
+                "a privileged container has no filter");
+    }
+
+    @Test
+    void aLocalhostSeccompProfileDeniesWhatItNames() throws Exception {
+        Path profile = Files.createTempFile("hawser-seccomp-", ".json");
+        try {
+            Files.writeString(profile, """
+                    {"defaultAction": "SCMP_ACT_ALLOW",
+                     "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}""");
+            Result mkdir = run("--rm", "--security-opt", "seccomp=" + profile, images.busybox(), "mkdir", "/tmp/d");
+            assertNotEquals(0, mkdir.status());
+            assertTrue(mkdir.err().contains("Operation not permitted"), mkdir.err());
+            assertEquals("Seccomp:\t2\n", runOk("--rm", "--security-opt", "seccomp=" + profile, images.busybox(),
+                    "sh", "-c", "touch /tmp/f && grep ^Seccomp: /proc/self/status"), "what the profile does not name is allowed");
+            assertEquals("", runOk("--rm", images.busybox(), "mkdir", "/tmp/d"), "the default filter allows mkdir");
+        } finally {
+            Files.delete(profile);
+        }
+    }
+
+    @Test
+    void noNewPrivilegesIsSetWhenAsked() throws Exception {
+        assertEquals("NoNewPrivs:\t0\n", runOk("--rm", images.busybox(), "grep", "^NoNewPrivs:", "/proc/self/status"));
+        assertEquals("NoNewPrivs:\t1\n", runOk("--rm", "--security-opt", "no-new-privileges", images.busybox(),
+                "grep", "^NoNewPrivs:", "/proc/self/status"));
     }
 
     /**

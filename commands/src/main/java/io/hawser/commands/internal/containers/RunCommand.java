@@ -78,7 +78,7 @@ public final class RunCommand implements Command {
         ExitCodes.requireTerminal(options.tty(), options.interactive(), context);
         Container container;
         try {
-            container = containers.create(options.config(image(options, context), environment));
+            container = containers.create(options.config(image(options, context), environment, context));
         } catch (IOException e) {
             throw ExitCodes.daemon(e);
         }

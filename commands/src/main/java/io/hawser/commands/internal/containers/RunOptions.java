@@ -23,20 +23,24 @@ import io.hawser.frontend.CommandException;
  * @param env         {@code KEY=VALUE} entries from {@code -e}, after those of the env files
  * @param envFiles    files of {@code KEY=VALUE} lines, as given (relative to the caller)
  * @param pidsLimit   the pids limit, or {@code null}
+ * @param noNewPrivileges whether the container's processes cannot gain privileges
+ * @param seccomp     {@code unconfined}, a profile file as given (relative to the caller), or
+ *                    {@code null} for the runtime default
  * @param entrypoint  the replacement entrypoint, or {@code null} for the image's
  */
 record RunOptions(boolean rm, boolean detach, boolean interactive, boolean tty, String name, List<String> env,
         List<String> envFiles, String workdir, String user, String runtime, String snapshotter, String memory, String cpus,
-        Long pidsLimit, boolean readOnly, List<String> capAdd, List<String> capDrop, boolean privileged, String hostname,
-        String entrypoint, String image, List<String> command) {
+        Long pidsLimit, boolean readOnly, List<String> capAdd, List<String> capDrop, boolean privileged,
+        boolean noNewPrivileges, String seccomp, String hostname, String entrypoint, String image, List<String> command) {
 
     static final String USAGE = "[--rm] [-d] [-i] [-t] [--name NAME] [-e KEY=VALUE]... [--env-file FILE]... [-w DIR] [-u USER[:GROUP]] "
             + "[--runtime ID] [--snapshotter ID] [-m|--memory SIZE] [--cpus N] [--pids-limit N] [--read-only] "
-            + "[--cap-add CAP]... [--cap-drop CAP]... [--privileged] [-h|--hostname NAME] [--entrypoint CMD] IMAGE [COMMAND [ARG...]]";
+            + "[--cap-add CAP]... [--cap-drop CAP]... [--privileged] [--security-opt seccomp=unconfined|PROFILE.json] "
+            + "[--security-opt no-new-privileges] [-h|--hostname NAME] [--entrypoint CMD] IMAGE [COMMAND [ARG...]]";
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--name", "-e", "--env", "--env-file", "-w", "--workdir", "-u", "--user",
             "--runtime", "--snapshotter", "-m", "--memory", "--cpus", "--pids-limit", "--cap-add", "--cap-drop", "-h", "--hostname",
-            "--entrypoint");
+            "--entrypoint", "--security-opt");
 
     RunOptions {
         env = List.copyOf(env);
@@ -78,12 +82,55 @@ record RunOptions(boolean rm, boolean detach, boolean interactive, boolean tty, 
         }
         List<String> capAdd = arguments.options("--cap-add");
         List<String> capDrop = arguments.options("--cap-drop");
+        boolean noNewPrivileges = false;
+        String seccomp = null;
+        for (String option : arguments.options("--security-opt")) {
+            switch (SecurityOption.parse(option)) {
+                case SecurityOption.NoNewPrivileges(boolean on) -> noNewPrivileges = on;
+                case SecurityOption.Seccomp(String profile) -> seccomp = profile;
+            }
+        }
         String hostname = arguments.option("-h", "--hostname").orElse(null);
         String entrypoint = arguments.option("--entrypoint").orElse(null);
         List<String> operands = arguments.operands(1, Integer.MAX_VALUE, "an image");
         return new RunOptions(rm, detach, interactive, tty, name, env, envFiles, workdir, user, runtime, snapshotter, memory, cpus,
-                pidsLimit, readOnly, capAdd, capDrop, privileged, hostname, entrypoint, operands.getFirst(),
+                pidsLimit, readOnly, capAdd, capDrop, privileged, noNewPrivileges, seccomp, hostname, entrypoint, operands.getFirst(),
                 operands.subList(1, operands.size()));
+    }
+
+    /** One {@code --security-opt}, in docker's shapes. */
+    sealed interface SecurityOption {
+        record NoNewPrivileges(boolean on) implements SecurityOption {}
+
+        /** {@code unconfined} or a profile file as given. */
+        record Seccomp(String profile) implements SecurityOption {}
+
+        /**
+         * Parses {@code seccomp=unconfined}, {@code seccomp=FILE}, {@code no-new-privileges} and
+         * {@code no-new-privileges=true|false}; docker's older {@code :} separator is accepted too.
+         */
+        static SecurityOption parse(String option) throws CommandException {
+            int separator = option.indexOf('=') >= 0 ? option.indexOf('=') : option.indexOf(':');
+            String key = separator < 0 ? option : option.substring(0, separator);
+            String value = separator < 0 ? null : option.substring(separator + 1);
+            return switch (key) {
+                case "no-new-privileges" -> switch (value == null ? "true" : value) {
+                    case "true" -> new NoNewPrivileges(true);
+                    case "false" -> new NoNewPrivileges(false);
+                    default -> throw new CommandException("--security-opt " + option + ": no-new-privileges takes true or false",
+                            CommandException.USAGE);
+                };
+                case "seccomp" -> {
+                    if (value == null || value.isEmpty()) {
+                        throw new CommandException("--security-opt " + option + ": give seccomp=unconfined or seccomp=PROFILE.json",
+                                CommandException.USAGE);
+                    }
+                    yield new Seccomp(value);
+                }
+                default -> throw new CommandException("--security-opt " + option
+                        + ": unknown; use seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges", CommandException.USAGE);
+            };
+        }
     }
 
     /**
@@ -137,8 +184,12 @@ record RunOptions(boolean rm, boolean detach, boolean interactive, boolean tty, 
      *
      * @param imageName   the image as the image store names it
      * @param environment the entries of {@link #environment}
+     * @param context     the caller, whose working directory a relative profile file is resolved in
+     *                    (the daemon reads the file, on the same host)
      */
-    ContainerConfig config(String imageName, List<String> environment) {
+    ContainerConfig config(String imageName, List<String> environment, CommandContext context) {
+        String seccompProfile = seccomp == null ? null
+                : seccomp.equals("unconfined") ? "unconfined" : "localhost/" + context.resolve(seccomp);
         return ContainerConfig.of(imageName)
                 .name(name).runtime(runtime).snapshotter(snapshotter)
                 .command(command).entrypoint(entrypoint == null ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint))
@@ -146,6 +197,7 @@ record RunOptions(boolean rm, boolean detach, boolean interactive, boolean tty, 
                 .terminal(tty).stdin(interactive).stdinOnce(interactive && !detach)
                 .readOnlyRootfs(readOnly).memoryLimit(memory).cpus(cpus).pidsLimit(pidsLimit)
                 .capAdd(capAdd).capDrop(capDrop).privileged(privileged)
+                .noNewPrivileges(noNewPrivileges).seccompProfile(seccompProfile)
                 .build();
     }
 }

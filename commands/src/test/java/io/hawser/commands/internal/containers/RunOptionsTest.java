@@ -34,7 +34,7 @@ class RunOptionsTest {
         assertTrue(options.interactive());
         assertTrue(options.tty());
         assertFalse(options.detach());
-        ContainerConfig config = options.config("docker.io/library/busybox:latest", options.env());
+        ContainerConfig config = options.config("docker.io/library/busybox:latest", options.env(), context());
 
         assertEquals("docker.io/library/busybox:latest", config.image());
         assertEquals("web", config.name());
@@ -56,6 +56,39 @@ class RunOptionsTest {
         assertTrue(config.stdinOnce(), "attached input closes when the client detaches");
         assertEquals(List.of("sh", "-c", "echo hi"), config.command());
         assertNull(config.entrypoint(), "the image's entrypoint stays");
+        assertFalse(config.noNewPrivileges());
+        assertNull(config.seccompProfile(), "the runtime default");
+    }
+
+    private StreamsContext context() {
+        return new StreamsContext(System.out, System.err, InputStream.nullInputStream(), false, 80, dir);
+    }
+
+    @Test
+    void securityOptionsChooseTheSeccompProfileAndNoNewPrivileges() throws CommandException {
+        ContainerConfig unconfined = RunOptions.parse(List.of("--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges",
+                "busybox")).config("b", List.of(), context());
+        assertEquals("unconfined", unconfined.seccompProfile());
+        assertTrue(unconfined.noNewPrivileges());
+
+        ContainerConfig relative = RunOptions.parse(List.of("--security-opt=seccomp=profiles/strict.json", "busybox"))
+                .config("b", List.of(), context());
+        assertEquals("localhost/" + dir.resolve("profiles/strict.json"), relative.seccompProfile(), "the daemon reads the caller's file");
+        ContainerConfig absolute = RunOptions.parse(List.of("--security-opt", "seccomp:/etc/strict.json", "busybox"))
+                .config("b", List.of(), context());
+        assertEquals("localhost//etc/strict.json", absolute.seccompProfile());
+
+        assertFalse(RunOptions.parse(List.of("--security-opt", "no-new-privileges=true", "--security-opt", "no-new-privileges=false",
+                "busybox")).config("b", List.of(), context()).noNewPrivileges(), "the last one wins");
+    }
+
+    @Test
+    void unknownOrIncompleteSecurityOptionsAreUsageErrorsNamingThem() {
+        for (String bad : List.of("apparmor=unconfined", "seccomp", "seccomp=", "no-new-privileges=maybe")) {
+            var e = assertThrows(CommandException.class, () -> RunOptions.parse(List.of("--security-opt", bad, "busybox")));
+            assertEquals(CommandException.USAGE, e.status(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("--security-opt " + bad + ": "), e.getMessage());
+        }
     }
 
     @Test
@@ -69,7 +102,7 @@ class RunOptionsTest {
 
     @Test
     void detachedInputStaysOpenForLaterClients() throws CommandException {
-        ContainerConfig config = RunOptions.parse(List.of("-di", "busybox")).config("b", List.of());
+        ContainerConfig config = RunOptions.parse(List.of("-di", "busybox")).config("b", List.of(), context());
 
         assertTrue(config.stdin());
         assertFalse(config.stdinOnce());
@@ -77,8 +110,8 @@ class RunOptionsTest {
 
     @Test
     void anEmptyEntrypointClearsTheImagesAndOneWordReplacesIt() throws CommandException {
-        assertEquals(List.of(), RunOptions.parse(List.of("--entrypoint", "", "busybox")).config("b", List.of()).entrypoint());
-        assertEquals(List.of("/bin/env"), RunOptions.parse(List.of("--entrypoint=/bin/env", "busybox")).config("b", List.of()).entrypoint());
+        assertEquals(List.of(), RunOptions.parse(List.of("--entrypoint", "", "busybox")).config("b", List.of(), context()).entrypoint());
+        assertEquals(List.of("/bin/env"), RunOptions.parse(List.of("--entrypoint=/bin/env", "busybox")).config("b", List.of(), context()).entrypoint());
     }
 
     @Test

@@ -47,6 +47,7 @@ import io.hawser.kernel.internal.spec.HostFacts;
 import io.hawser.kernel.internal.spec.ImageConfig;
 import io.hawser.kernel.internal.spec.MemorySize;
 import io.hawser.kernel.internal.spec.RuntimeSpec;
+import io.hawser.kernel.internal.spec.SeccompChoice;
 import io.hawser.kernel.internal.spec.SpecBuilder;
 import io.hawser.runtime.CreateTaskRequest;
 import io.hawser.runtime.ExitStatus;
@@ -233,6 +234,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         if (config.logPath() != null && !config.logPath().isAbsolute()) {
             throw HawserException.invalidArgument("log path '" + config.logPath() + "' must be absolute");
         }
+        SeccompChoice seccomp = SeccompChoice.parse(config.seccompProfile());
         List<RuntimeSpec.Mount> binds = bindMounts(config.mounts());
         List<RuntimeSpec.Device> devices = new ArrayList<>();
         for (DeviceMapping device : config.devices()) {
@@ -264,7 +266,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             List<RuntimeSpec.Mount> etc = files.writeEtcFiles(id, hostname, config.readOnlyRootfs(), given);
             List<RuntimeSpec.Mount> extra = new ArrayList<>(etc);
             extra.addAll(binds);
-            String spec = buildSpec(id, runConfig, config, hostname, memory, cpus, extra, devices, mounts);
+            String spec = buildSpec(id, runConfig, config, hostname, memory, cpus, seccomp, extra, devices, mounts);
             Container stored = records.insert(new Container(id, name, image.name(), handler, snapshotterId, key, spec,
                     logPath, config.stdin(), config.stdinOnce(), config.terminal(), stopSignal, labels, clock.instant()),
                     image.target(), nameBase(image.name()));
@@ -281,7 +283,8 @@ public class ContainerManager implements ContainerService, AutoCloseable {
 
     /** Mounts the new snapshot for a moment, so the user is resolved through the image's own files. */
     private String buildSpec(String id, ImageConfig image, ContainerConfig config, String hostname, Long memory,
-            CpuLimit cpus, List<RuntimeSpec.Mount> extraMounts, List<RuntimeSpec.Device> devices, List<Mount> rootfs)
+            CpuLimit cpus, SeccompChoice seccomp, List<RuntimeSpec.Mount> extraMounts, List<RuntimeSpec.Device> devices,
+            List<Mount> rootfs)
             throws IOException {
         Path target = Files.createDirectories(files.scratch().resolve(id));
         try {
@@ -297,7 +300,8 @@ public class ContainerManager implements ContainerService, AutoCloseable {
                         .capAdd(config.capAdd())
                         .capDrop(config.capDrop())
                         .privileged(config.privileged())
-                        .noNewPrivileges(config.noNewPrivileges());
+                        .noNewPrivileges(config.noNewPrivileges())
+                        .seccomp(seccomp);
                 if (memory != null) {
                     builder.memoryLimitBytes(memory);
                 }

@@ -1,13 +1,18 @@
 package io.hawser.kernel.internal.spec;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 /**
  * The {@code config.json} of an OCI bundle, limited to the parts Hawser writes. Each record
@@ -166,16 +171,51 @@ public record RuntimeSpec(
             @JsonProperty("gid") Long gid) {}
 
     /**
-     * A seccomp filter: the action for system calls no rule names, the architectures the filter
-     * covers ({@code SCMP_ARCH_X86_64}) and the rules. Hawser ships no profile yet; a caller that
-     * has one passes it through the request.
+     * A seccomp filter: the action for system calls no rule names ({@code defaultErrnoRet} the
+     * errno when that action is {@code SCMP_ACT_ERRNO}, EPERM when {@code null}), the
+     * architectures the filter covers ({@code SCMP_ARCH_X86_64}), {@code seccomp(2)} flags
+     * ({@code SECCOMP_FILTER_FLAG_LOG}) and the rules.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Seccomp(
             @JsonProperty("defaultAction") String defaultAction,
+            @JsonProperty("defaultErrnoRet") Integer defaultErrnoRet,
             @JsonProperty("architectures") List<String> architectures,
+            @JsonProperty("flags") List<String> flags,
             @JsonProperty("syscalls") List<SyscallRule> syscalls) {}
 
-    /** The action for the system calls named. */
-    public record SyscallRule(@JsonProperty("names") List<String> names, @JsonProperty("action") String action) {}
+    /**
+     * The action for the system calls named, taken only when every argument condition holds;
+     * {@code errnoRet} is the errno of {@code SCMP_ACT_ERRNO} (EPERM when {@code null}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SyscallRule(
+            @JsonProperty("names") List<String> names,
+            @JsonProperty("action") String action,
+            @JsonProperty("errnoRet") Integer errnoRet,
+            @JsonProperty("args") List<SyscallArg> args) {}
+
+    /**
+     * A condition on the argument at {@code index} (0 to 5): {@code op} compares it with
+     * {@code value}; for {@code SCMP_CMP_MASKED_EQ} {@code value} is a mask and the masked
+     * argument must equal {@code valueTwo}. The values are unsigned 64-bit numbers held in a
+     * long's bits ({@code -1} is 2^64-1), and written unsigned.
+     */
+    public record SyscallArg(
+            @JsonProperty("index") int index,
+            @JsonProperty("value") @JsonSerialize(using = UnsignedLongWriter.class) long value,
+            @JsonProperty("valueTwo") @JsonSerialize(using = UnsignedLongWriter.class) long valueTwo,
+            @JsonProperty("op") String op) {}
+
+    /** Writes a long's bits as the unsigned number the runtime specification's uint64 fields hold. */
+    static final class UnsignedLongWriter extends StdSerializer<Long> {
+        public UnsignedLongWriter() {
+            super(Long.class);
+        }
+
+        @Override
+        public void serialize(Long value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            generator.writeNumber(Long.toUnsignedString(value));
+        }
+    }
 }

@@ -93,7 +93,7 @@ public final class SpecBuilder {
     private boolean noNewPrivileges;
     private String cgroupsPath;
     private final List<Mount> extraMounts = new ArrayList<>();
-    private Seccomp seccomp;
+    private SeccompChoice seccomp = new SeccompChoice.RuntimeDefault();
     private final Map<String, String> joinedNamespaces = new HashMap<>();
     private final Set<String> hostNamespaces = new HashSet<>();
     private final List<Long> supplementalGroups = new ArrayList<>();
@@ -305,9 +305,9 @@ public final class SpecBuilder {
         return this;
     }
 
-    /** The seccomp filter of an unprivileged container; none without it. */
-    public SpecBuilder seccomp(Seccomp seccomp) {
-        this.seccomp = seccomp;
+    /** The seccomp filter of an unprivileged container; the runtime default unless set. */
+    public SpecBuilder seccomp(SeccompChoice seccomp) {
+        this.seccomp = Objects.requireNonNull(seccomp, "seccomp");
         return this;
     }
 
@@ -323,7 +323,8 @@ public final class SpecBuilder {
      */
     public RuntimeSpec build() throws IOException {
         ResolvedUser resolved = ImageUsers.resolve(rootfs, user != null ? user : image.user());
-        List<String> capabilities = capabilities().stream().map(Capability::specName).toList();
+        Set<Capability> capabilitySet = capabilities();
+        List<String> capabilities = capabilitySet.stream().map(Capability::specName).toList();
         long nofile = Math.min(DEFAULT_NOFILE, host.nofileHardLimit());
         List<Long> groups = new ArrayList<>(resolved.additionalGids());
         supplementalGroups.stream().filter(gid -> !groups.contains(gid)).forEach(groups::add);
@@ -342,11 +343,20 @@ public final class SpecBuilder {
                 privileged || maskedPaths.isEmpty() ? null : maskedPaths,
                 privileged || readonlyPaths.isEmpty() ? null : readonlyPaths,
                 devices.isEmpty() ? null : List.copyOf(devices),
-                privileged ? null : seccomp,
+                privileged ? null : seccompFilter(capabilitySet),
                 sysctls.isEmpty() ? null : Map.copyOf(sysctls),
                 rootfsPropagation);
         return new RuntimeSpec(RuntimeSpec.OCI_VERSION, process, new Root(ROOT_PATH, readOnlyRootfs), hostname(), mounts(),
                 annotations.isEmpty() ? null : Map.copyOf(annotations), linux);
+    }
+
+    /** The filter follows the final capabilities, so a capability added also allows the system calls it governs. */
+    private Seccomp seccompFilter(Set<Capability> capabilities) {
+        return switch (seccomp) {
+            case SeccompChoice.RuntimeDefault _ -> SeccompProfiles.runtimeDefault(capabilities);
+            case SeccompChoice.Unconfined _ -> null;
+            case SeccompChoice.Localhost localhost -> localhost.profile().forCapabilities(capabilities);
+        };
     }
 
     private List<String> args() throws HawserException {

@@ -95,7 +95,7 @@ class SpecBuilderTest {
             assertEquals(names("destination", "type", "source", "options"), fieldNames(mount));
         }
         JsonNode linux = spec.get("linux");
-        assertEquals(names("namespaces", "resources", "cgroupsPath", "maskedPaths", "readonlyPaths"), fieldNames(linux));
+        assertEquals(names("namespaces", "resources", "cgroupsPath", "maskedPaths", "readonlyPaths", "seccomp"), fieldNames(linux));
         assertEquals(names("type"), fieldNames(linux.get("namespaces").get(0)));
         assertEquals(names("devices"), fieldNames(linux.get("resources")));
         assertEquals(MAPPER.readTree("{\"allow\":false,\"access\":\"rwm\"}"), linux.get("resources").get("devices").get(0));
@@ -155,7 +155,7 @@ class SpecBuilderTest {
         assertNull(spec.linux().resources().memory());
         assertNull(spec.linux().resources().cpu());
         assertNull(spec.linux().resources().pids());
-        assertNull(spec.linux().seccomp());
+        assertEquals(SeccompProfiles.runtimeDefault(Capability.CONTAINERD_DEFAULTS), spec.linux().seccomp());
     }
 
     @Test
@@ -222,8 +222,7 @@ class SpecBuilderTest {
 
     @Test
     void privilegedGetsEverythingTheDaemonHoldsAndAnUnmaskedWritableSystem() throws IOException {
-        Seccomp profile = new Seccomp("SCMP_ACT_ERRNO", List.of("SCMP_ARCH_X86_64"), List.of(new SyscallRule(List.of("read"), "SCMP_ACT_ALLOW")));
-        RuntimeSpec spec = builder(BUSYBOX, PROTECTED_DAEMON).privileged(true).seccomp(profile).build();
+        RuntimeSpec spec = builder(BUSYBOX, PROTECTED_DAEMON).privileged(true).seccomp(readAndWrite()).build();
         List<String> expected = EnumSet.complementOf(EnumSet.of(Capability.SYS_RESOURCE)).stream().map(Capability::specName).toList();
         assertEquals(expected, spec.process().capabilities().bounding());
         assertEquals(expected, spec.process().capabilities().effective());
@@ -330,13 +329,34 @@ class SpecBuilderTest {
                 () -> builder().mount(new Mount("etc/hosts", "bind", "/x", List.of("rbind"))).build());
     }
 
+    private static SeccompChoice readAndWrite() {
+        SyscallRule allow = new SyscallRule(List.of("read", "write"), "SCMP_ACT_ALLOW", null, null);
+        SyscallRule mount = new SyscallRule(List.of("mount"), "SCMP_ACT_ALLOW", null, null);
+        return new SeccompChoice.Localhost(Path.of("/etc/profile.json"), new SeccompProfile("SCMP_ACT_ERRNO", null,
+                List.of("SCMP_ARCH_X86_64"), null,
+                List.of(SeccompProfile.Rule.always(allow), new SeccompProfile.Rule(mount, Set.of(Capability.SYS_ADMIN), Set.of()))));
+    }
+
     @Test
-    void aSeccompProfileIsWrittenForUnprivilegedContainers() throws IOException {
-        Seccomp profile = new Seccomp("SCMP_ACT_ERRNO", List.of("SCMP_ARCH_X86_64"), List.of(new SyscallRule(List.of("read", "write"), "SCMP_ACT_ALLOW")));
-        JsonNode seccomp = json(builder().seccomp(profile).build()).get("linux").get("seccomp");
+    void aChosenSeccompProfileIsWrittenWithRulesForTheFinalCapabilities() throws IOException {
+        JsonNode seccomp = json(builder().seccomp(readAndWrite()).build()).get("linux").get("seccomp");
         assertEquals(MAPPER.readTree("""
                 {"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
                  "syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]}"""), seccomp);
+        Seccomp withSysAdmin = builder().seccomp(readAndWrite()).capAdd(List.of("SYS_ADMIN")).build().linux().seccomp();
+        assertEquals(List.of(List.of("read", "write"), List.of("mount")), withSysAdmin.syscalls().stream().map(SyscallRule::names).toList());
+    }
+
+    @Test
+    void theRuntimeDefaultFollowsTheFinalCapabilitiesAndUnconfinedHasNoFilter() throws IOException {
+        assertEquals(SeccompProfiles.runtimeDefault(EnumSet.of(Capability.CHOWN)),
+                builder().capDrop(List.of("ALL")).capAdd(List.of("CHOWN")).build().linux().seccomp());
+        Set<Capability> withAdmin = EnumSet.copyOf(Capability.CONTAINERD_DEFAULTS);
+        withAdmin.add(Capability.SYS_ADMIN);
+        assertEquals(SeccompProfiles.runtimeDefault(withAdmin), builder().capAdd(List.of("SYS_ADMIN")).build().linux().seccomp());
+        RuntimeSpec unconfined = builder().seccomp(new SeccompChoice.Unconfined()).build();
+        assertNull(unconfined.linux().seccomp());
+        assertFalse(json(unconfined).get("linux").has("seccomp"));
     }
 
     @Test
