@@ -2,6 +2,7 @@ package io.hawser.cri.streaming;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -85,7 +86,18 @@ final class RemoteCommandSession implements Runnable {
             case StreamRequest.Attach attach -> backend.attachTarget(attach.containerId());
             case StreamRequest.PortForward _ -> throw new IllegalStateException("checked in the constructor");
         };
-        try (Attachment attachment = process.attach()) {
+        Attachment attached;
+        try {
+            attached = process.attach();
+        } catch (IOException e) {
+            // a short command may end before the attach: its output is lost but its exit code counts
+            CompletableFuture<ExitStatus> exit = process.waitFor().toCompletableFuture();
+            if (request instanceof StreamRequest.Exec && exit.isDone()) {
+                return outcomeOf(exit.join());
+            }
+            throw e;
+        }
+        try (Attachment attachment = attached) {
             // closing the attachment is what ends a read blocked in native code
             connection.onClose(() -> closeQuietly(attachment));
             if (streams.stdin() != null) {
@@ -105,7 +117,10 @@ final class RemoteCommandSession implements Runnable {
         if (request instanceof StreamRequest.Attach) {
             return new CommandOutcome.Success();
         }
-        ExitStatus exit = process.waitFor().toCompletableFuture().join();
+        return outcomeOf(process.waitFor().toCompletableFuture().join());
+    }
+
+    private static CommandOutcome outcomeOf(ExitStatus exit) {
         return exit.success() ? new CommandOutcome.Success() : new CommandOutcome.NonZeroExit(exit.code());
     }
 

@@ -19,8 +19,8 @@ import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 
 /**
  * The server side of a SPDY/3.1 session as Kubernetes clients use it: the client opens every
- * stream, each is answered with a reply at once (the client waits for it before sending), and
- * the opened streams go to a {@link SpdySession}, which decides what they are for.
+ * stream and a {@link SpdySession} decides what it is for; a stream it keeps is answered with a
+ * reply at once (the client waits for it before sending), one it refuses with a reset.
  *
  * <p>There is no flow control: Go's SPDY library neither sends nor honours window updates, so a
  * server that waited for them would stall after the first 64 KiB. Back-pressure comes from TCP
@@ -80,11 +80,14 @@ final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame> implem
         lastStreamId = Math.max(lastStreamId, id);
         SpdyStream stream = new SpdyStream(context.channel(), id, frame.headers());
         streams.put(id, stream);
-        context.writeAndFlush(new DefaultSpdySynReplyFrame(id));
         if (frame.isLast()) {
             stream.input().end();
         }
         session.streamOpened(this, stream);
+        // a session's threads write through the event loop, after this task: the reply comes first
+        if (streams.containsKey(id)) {
+            context.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        }
     }
 
     /** Refuses a stream the session has no use for. */
