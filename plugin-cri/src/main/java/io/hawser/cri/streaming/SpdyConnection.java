@@ -3,6 +3,8 @@ package io.hawser.cri.streaming;
 import java.util.HashMap;
 import java.util.Map;
 
+import java.util.Objects;
+
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -27,6 +29,9 @@ import io.netty.handler.codec.spdy.SpdySynStreamFrame;
  * instead ({@link ClientInput}, {@link ClientOutput#send}).
  */
 final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame> implements ClientConnection {
+
+    /** The header naming what a stream carries; Go writes header names in lower case. */
+    static final String STREAM_TYPE = "streamtype";
 
     private static final System.Logger LOG = System.getLogger(SpdyConnection.class.getName());
 
@@ -86,7 +91,11 @@ final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame> implem
         session.streamOpened(this, stream);
         // a session's threads write through the event loop, after this task: the reply comes first
         if (streams.containsKey(id)) {
-            context.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+            DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
+            // Netty encodes an empty header block as no bytes at all, where Go's framer reads a
+            // compressed count of pairs and stalls; one header, the stream's own type, avoids that
+            reply.headers().set(STREAM_TYPE, Objects.requireNonNullElse(stream.header(STREAM_TYPE), ""));
+            context.writeAndFlush(reply);
         }
     }
 

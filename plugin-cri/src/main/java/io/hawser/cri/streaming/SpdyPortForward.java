@@ -31,7 +31,7 @@ final class SpdyPortForward implements SpdySession {
 
     @Override
     public void streamOpened(SpdyConnection connection, SpdyStream stream) {
-        String type = stream.header("streamtype");
+        String type = stream.header(SpdyConnection.STREAM_TYPE);
         String requestId = stream.header("requestid");
         boolean isError = "error".equals(type);
         if (requestId == null || !(isError || "data".equals(type))) {

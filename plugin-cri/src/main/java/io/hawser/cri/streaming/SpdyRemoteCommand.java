@@ -1,13 +1,17 @@
 package io.hawser.cri.streaming;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Exec or attach over SPDY: waits until the client has opened the streams the request asked for
- * (one per stream type, named in the {@code streamType} header), then runs the session.
+ * (one per stream type, named in the {@code streamType} header), then runs the session. A stream
+ * of a type the request did not ask for is accepted and left unused, as kubelet does; what the
+ * client sends on it is dropped.
  */
 final class SpdyRemoteCommand implements SpdySession {
 
@@ -23,7 +27,7 @@ final class SpdyRemoteCommand implements SpdySession {
     private final RemoteCommandProtocol protocol;
     private final Executor threads;
     private final Map<StreamType, SpdyStream> opened = new EnumMap<>(StreamType.class);
-    private final int expected;
+    private final Set<StreamType> wanted = EnumSet.of(StreamType.ERROR);
     private boolean started;
 
     SpdyRemoteCommand(StreamRequest request, StreamingBackend backend, RemoteCommandProtocol protocol, Executor threads) {
@@ -31,11 +35,24 @@ final class SpdyRemoteCommand implements SpdySession {
         this.backend = backend;
         this.protocol = protocol;
         this.threads = threads;
-        this.expected = switch (request) {
-            case StreamRequest.Exec exec -> 1 + count(exec.stdin(), exec.stdout(), exec.stderr(), exec.tty() && protocol.resizes());
-            case StreamRequest.Attach attach -> 1 + count(attach.stdin(), attach.stdout(), attach.stderr(), attach.tty() && protocol.resizes());
+        record Asked(boolean tty, boolean stdin, boolean stdout, boolean stderr) {}
+        Asked asked = switch (request) {
+            case StreamRequest.Exec exec -> new Asked(exec.tty(), exec.stdin(), exec.stdout(), exec.stderr());
+            case StreamRequest.Attach attach -> new Asked(attach.tty(), attach.stdin(), attach.stdout(), attach.stderr());
             case StreamRequest.PortForward _ -> throw new IllegalArgumentException("a port-forward request is no remote command");
         };
+        if (asked.stdin()) {
+            wanted.add(StreamType.STDIN);
+        }
+        if (asked.stdout()) {
+            wanted.add(StreamType.STDOUT);
+        }
+        if (asked.stderr()) {
+            wanted.add(StreamType.STDERR);
+        }
+        if (asked.tty() && protocol.resizes()) {
+            wanted.add(StreamType.RESIZE);
+        }
     }
 
     /** Gives the client {@link #STREAM_CREATION_SECONDS} to open its streams. */
@@ -43,7 +60,7 @@ final class SpdyRemoteCommand implements SpdySession {
         eventLoop.schedule(() -> {
             if (!started) {
                 LOG.log(System.Logger.Level.INFO, "closing a streaming connection whose client opened "
-                        + opened.keySet() + " of " + expected + " streams in " + STREAM_CREATION_SECONDS + " s");
+                        + opened.keySet() + " of the streams " + wanted + " in " + STREAM_CREATION_SECONDS + " s");
                 connection.close();
             }
         }, STREAM_CREATION_SECONDS, TimeUnit.SECONDS);
@@ -51,23 +68,29 @@ final class SpdyRemoteCommand implements SpdySession {
 
     @Override
     public void streamOpened(SpdyConnection connection, SpdyStream stream) {
-        StreamType type = typeOf(stream.header("streamtype"));
-        if (started || type == null || opened.containsKey(type)) {
+        StreamType type = typeOf(stream.header(SpdyConnection.STREAM_TYPE));
+        if (type == null || opened.containsKey(type)) {
             connection.refuse(stream);
             return;
         }
         opened.put(type, stream);
-        if (opened.size() == expected) {
+        if (!wanted.contains(type)) {
+            stream.input().end();
+        }
+        if (!started && opened.keySet().containsAll(wanted)) {
             started = true;
             threads.execute(new RemoteCommandSession(request, backend, protocol, new RemoteCommandSession.Streams(
-                    input(StreamType.STDIN), opened.get(StreamType.STDOUT), opened.get(StreamType.STDERR),
-                    input(StreamType.RESIZE), opened.get(StreamType.ERROR)), connection, threads));
+                    input(StreamType.STDIN), output(StreamType.STDOUT), output(StreamType.STDERR),
+                    input(StreamType.RESIZE), output(StreamType.ERROR)), connection, threads));
         }
     }
 
+    private ClientOutput output(StreamType type) {
+        return wanted.contains(type) ? opened.get(type) : null;
+    }
+
     private ClientInput input(StreamType type) {
-        SpdyStream stream = opened.get(type);
-        return stream == null ? null : stream.input();
+        return wanted.contains(type) ? opened.get(type).input() : null;
     }
 
     private static StreamType typeOf(String header) {
@@ -82,13 +105,5 @@ final class SpdyRemoteCommand implements SpdySession {
             case "resize" -> StreamType.RESIZE;
             default -> null;
         };
-    }
-
-    private static int count(boolean... wanted) {
-        int count = 0;
-        for (boolean one : wanted) {
-            count += one ? 1 : 0;
-        }
-        return count;
     }
 }

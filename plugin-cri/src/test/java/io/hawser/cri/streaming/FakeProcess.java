@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.hawser.errors.HawserException;
 import io.hawser.runtime.Attachment;
@@ -32,6 +33,7 @@ final class FakeProcess implements Process {
     final List<List<Integer>> resizes = new CopyOnWriteArrayList<>();
     final List<Integer> signals = new CopyOnWriteArrayList<>();
     final CompletableFuture<Void> inputClosed = new CompletableFuture<>();
+    /** Completes when a client detaches. */
     final CompletableFuture<Void> detached = new CompletableFuture<>();
     /** Whether an ended process still lets a client attach to read what is queued, as a shim holding its output does. */
     volatile boolean attachableAfterExit = true;
@@ -92,18 +94,23 @@ final class FakeProcess implements Process {
             throw HawserException.failedPrecondition("process has ended");
         }
         return new Attachment() {
+            private volatile boolean closed;
+
             @Override
             public Chunk read() throws IOException {
-                if (detached.isDone()) {
-                    return null;
-                }
                 try {
-                    Chunk chunk = output.take();
-                    if (chunk == END) {
-                        output.add(END);
-                        return null;
+                    // polls, so that closing this attachment ends a read without touching the others' queue
+                    while (!closed) {
+                        Chunk chunk = output.poll(20, TimeUnit.MILLISECONDS);
+                        if (chunk == END) {
+                            output.add(END);
+                            return null;
+                        }
+                        if (chunk != null) {
+                            return chunk;
+                        }
                     }
-                    return chunk;
+                    return null;
                 } catch (InterruptedException e) {
                     throw new IOException(e);
                 }
@@ -129,10 +136,8 @@ final class FakeProcess implements Process {
 
             @Override
             public void close() {
-                if (detached.complete(null)) {
-                    // wakes a reader blocked in take()
-                    output.add(END);
-                }
+                closed = true;
+                detached.complete(null);
             }
         };
     }
