@@ -126,8 +126,10 @@ final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame> implem
 
     @Override
     public void close() {
+        if (!context.channel().isActive()) {
+            return;
+        }
         // queued behind the frames already written, so the go-away and the close come after them
-        context.executor().execute(() -> context.writeAndFlush(new DefaultSpdyGoAwayFrame(lastStreamId))
-                .addListener(ChannelFutureListener.CLOSE));
+        context.channel().writeAndFlush(new DefaultSpdyGoAwayFrame(lastStreamId)).addListener(ChannelFutureListener.CLOSE);
     }
 }

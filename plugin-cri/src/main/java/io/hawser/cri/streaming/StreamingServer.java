@@ -151,9 +151,16 @@ public final class StreamingServer implements AutoCloseable {
     /** Stops listening and ends every session: their clients see the connection close. */
     @Override
     public void close() {
+        // closed connections detach their sessions, whose threads then end; the event loops go
+        // last, since those threads still hand their final writes to them
         connections.close().awaitUninterruptibly(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         boss.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-        threads.shutdownNow();
     }
 }

@@ -65,6 +65,9 @@ final class WebSocketChannels extends SimpleChannelInboundHandler<BinaryWebSocke
 
             @Override
             public void close() {
+        if (!connection.isActive()) {
+            return;
+        }
             }
         };
     }

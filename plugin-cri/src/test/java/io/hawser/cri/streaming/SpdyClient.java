@@ -44,6 +44,7 @@ final class SpdyClient implements AutoCloseable {
     final class Stream {
         final int id;
         final CompletableFuture<Void> replied = new CompletableFuture<>();
+        volatile String replyStreamType;
         final CompletableFuture<String> ended = new CompletableFuture<>();
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         volatile boolean reset;
@@ -182,7 +183,11 @@ final class SpdyClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext context, Object message) {
             try {
                 switch (message) {
-                    case SpdySynReplyFrame reply -> streams.get(reply.streamId()).replied.complete(null);
+                    case SpdySynReplyFrame reply -> {
+                        Stream stream = streams.get(reply.streamId());
+                        stream.replyStreamType = reply.headers().getAsString("streamtype");
+                        stream.replied.complete(null);
+                    }
                     case SpdyDataFrame data -> {
                         Stream stream = streams.get(data.streamId());
                         stream.append(data);

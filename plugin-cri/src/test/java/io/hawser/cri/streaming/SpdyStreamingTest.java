@@ -85,6 +85,7 @@ class SpdyStreamingTest {
             SpdyClient.Stream error = client.open("error");
             SpdyClient.Stream stdout = client.open("stdout");
             SpdyClient.Stream stderr = client.open("stderr");
+            assertEquals("stdout", stdout.replyStreamType, "Go's framer needs a header block in every reply");
             assertEquals("out\n", stdout.readAll());
             assertEquals("err\n", stderr.readAll());
             assertEquals("Success", json(error.readAll()).path("status").asText());
