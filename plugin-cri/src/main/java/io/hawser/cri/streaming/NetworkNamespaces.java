@@ -34,6 +34,8 @@ final class NetworkNamespaces {
         int close(int fd) throws LastErrorException;
     }
 
+    private static final System.Logger LOG = System.getLogger(NetworkNamespaces.class.getName());
+
     private NetworkNamespaces() {}
 
     /**
@@ -56,11 +58,14 @@ final class NetworkNamespaces {
                 } finally {
                     LibC.INSTANCE.close(pods);
                 }
+                SocketChannel socket = connectToLoopback(port);
                 try {
-                    return connectToLoopback(port);
-                } finally {
                     join(own, Path.of("/proc/thread-self/ns/net"));
+                } catch (IOException e) {
+                    // the socket is good and this thread ends now, taking the pod's namespace with it
+                    LOG.log(System.Logger.Level.WARNING, "cannot return a thread to the daemon's network namespace", e);
                 }
+                return socket;
             } finally {
                 LibC.INSTANCE.close(own);
             }

@@ -63,7 +63,7 @@ final class RemoteCommandSession implements Runnable {
         CommandOutcome outcome;
         try {
             outcome = serve();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             outcome = new CommandOutcome.Failed("cannot " + describe() + ": " + e.getMessage());
         }
         closeQuietly(streams.stdout());
