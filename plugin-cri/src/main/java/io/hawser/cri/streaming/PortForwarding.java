@@ -39,16 +39,20 @@ final class PortForwarding {
                 buffer.clear();
             }
         } catch (IOException e) {
-            byte[] message = ("error forwarding port " + port + " to pod " + request.podSandboxId() + ": " + e.getMessage())
-                    .getBytes(StandardCharsets.UTF_8);
-            try {
-                errors.write(message, 0, message.length);
-            } catch (IOException unreported) {
-                LOG.log(System.Logger.Level.DEBUG, "the client went before learning why forwarding failed", unreported);
-            }
+            tell(errors, "error forwarding port " + port + " to pod " + request.podSandboxId() + ": " + e.getMessage());
         } finally {
             toClient.close();
             errors.close();
+        }
+    }
+
+    /** Writes why a forwarding failed to its error stream, as text. */
+    static void tell(ClientOutput errors, String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        try {
+            errors.write(bytes, 0, bytes.length);
+        } catch (IOException unreported) {
+            LOG.log(System.Logger.Level.DEBUG, "the client went before learning: " + message, unreported);
         }
     }
 

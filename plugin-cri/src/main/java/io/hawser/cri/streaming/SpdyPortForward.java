@@ -1,8 +1,8 @@
 package io.hawser.cri.streaming;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 
 /**
@@ -52,35 +52,30 @@ final class SpdyPortForward implements SpdySession {
         SpdyStream error = pair.error();
         SpdyStream data = pair.data();
         String port = data.header("port");
-        Integer number = parsePort(port);
-        if (number == null) {
+        OptionalInt number = parsePort(port);
+        if (number.isEmpty()) {
             threads.execute(() -> {
-                byte[] message = ("invalid port header " + (port == null ? "(missing)" : "\"" + port + "\"")
-                        + ": a port is a number from 1 to 65535").getBytes(StandardCharsets.UTF_8);
-                try {
-                    error.write(message, 0, message.length);
-                } catch (java.io.IOException ignored) {
-                    // the client has gone; there is nobody left to tell
-                }
+                PortForwarding.tell(error, "invalid port header " + (port == null ? "(missing)" : "\"" + port + "\"")
+                        + ": a port is a number from 1 to 65535");
                 error.close();
                 data.close();
             });
             return;
         }
         PortForwarding forwarding = new PortForwarding(request, backend, connection, threads);
-        threads.execute(() -> forwarding.forward(number, data.input(), data, error));
+        threads.execute(() -> forwarding.forward(number.getAsInt(), data.input(), data, error));
     }
 
-    /** The port, or null when {@code header} is not a number from 1 to 65535. */
-    static Integer parsePort(String header) {
+    /** The port, or empty when {@code header} is not a number from 1 to 65535. */
+    static OptionalInt parsePort(String header) {
         if (header == null) {
-            return null;
+            return OptionalInt.empty();
         }
         try {
             int port = Integer.parseInt(header.strip());
-            return port >= 1 && port <= 65535 ? port : null;
+            return port >= 1 && port <= 65535 ? OptionalInt.of(port) : OptionalInt.empty();
         } catch (NumberFormatException e) {
-            return null;
+            return OptionalInt.empty();
         }
     }
 }

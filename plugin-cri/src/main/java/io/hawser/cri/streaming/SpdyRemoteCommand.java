@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.util.concurrent.EventExecutor;
+
 /**
  * Exec or attach over SPDY: waits until the client has opened the streams the request asked for
  * (one per stream type, named in the {@code streamType} header), then runs the session. A stream
@@ -56,7 +58,7 @@ final class SpdyRemoteCommand implements SpdySession {
     }
 
     /** Gives the client {@link #STREAM_CREATION_SECONDS} to open its streams. */
-    void awaitStreams(SpdyConnection connection, io.netty.util.concurrent.EventExecutor eventLoop) {
+    void awaitStreams(SpdyConnection connection, EventExecutor eventLoop) {
         eventLoop.schedule(() -> {
             if (!started) {
                 LOG.log(System.Logger.Level.INFO, "closing a streaming connection whose client opened "

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 
 import io.netty.buffer.Unpooled;
@@ -159,12 +160,12 @@ final class StreamingUpgrade extends SimpleChannelInboundHandler<FullHttpRequest
             List<Integer> queryPorts = new ArrayList<>();
             for (String value : uri.parameters().getOrDefault("port", List.of())) {
                 for (String port : value.split(",")) {
-                    Integer number = SpdyPortForward.parsePort(port);
-                    if (number == null) {
+                    OptionalInt number = SpdyPortForward.parsePort(port);
+                    if (number.isEmpty()) {
                         refuse(context, HttpResponseStatus.BAD_REQUEST, "invalid port query parameter \"" + port + "\": a port is a number from 1 to 65535");
                         return null;
                     }
-                    queryPorts.add(number);
+                    queryPorts.add(number.getAsInt());
                 }
             }
             return new Plan.ChannelPortForward(chosen.get(), queryPorts);

@@ -289,6 +289,17 @@ class SpdyStreamingTest {
     }
 
     @Test
+    void aPortThatIsNoneIsNamedOnTheErrorStream() throws Exception {
+        backend.pods.put("pod1", Optional.empty());
+        try (SpdyClient client = SpdyClient.upgrade(server.register(new StreamRequest.PortForward("pod1", List.of())), "portforward.k8s.io")) {
+            Map<String, String> headers = Map.of("port", "70000", "requestid", "2");
+            SpdyClient.Stream error = client.open(with(headers, "streamtype", "error"));
+            client.open(with(headers, "streamtype", "data"));
+            assertEquals("invalid port header \"70000\": a port is a number from 1 to 65535", error.readAll());
+        }
+    }
+
+    @Test
     void unknownReusedAndExpiredTokensGet404() throws Exception {
         URI url = exec(List.of("cat"), false, true, true, false);
         URI unknown = url.resolve("/exec/AAAAAAAAAAAAAAAAAAAAAA");
