@@ -15,6 +15,7 @@ import io.hawser.containers.ContainerService;
 import io.hawser.content.ContentStore;
 import io.hawser.content.GarbageCollector;
 import io.hawser.cri.cni.Cni;
+import io.hawser.cri.streaming.StreamingServer;
 import io.hawser.events.EventProperties;
 import io.hawser.frontend.Frontend;
 import io.hawser.images.ImageService;
@@ -88,6 +89,7 @@ public final class CriFrontend implements Frontend {
     private volatile PluginRegistry plugins;
     private final CriServer server;
     private final ContainerEvents events;
+    private final StreamingServer streaming;
     private final ServiceRegistration<EventHandler> eventHandler;
 
     @Activate
@@ -133,8 +135,10 @@ public final class CriFrontend implements Frontend {
                 event -> events.kernelEvent(event.getTopic(), ContainerEvents.containerId(properties(event)),
                         event.getProperty(EventProperties.TIMESTAMP) instanceof Long millis ? Instant.ofEpochMilli(millis) : Instant.now()),
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, ContainerEvents.TYPES.keySet().toArray(String[]::new))));
+        this.streaming = StreamingServer.start(StreamingServer.parseAddress(settings.streamingAddress()),
+                new ContainerStreams(containers, pods));
         CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings, pods,
-                containers, statistics, events);
+                containers, statistics, events, streaming);
         this.server = CriServer.start(settings.socket(), List.of(runtime.definition(), images.bindService()));
     }
 
@@ -181,16 +185,12 @@ public final class CriFrontend implements Frontend {
         eventHandler.unregister();
         events.close();
         server.close();
+        streaming.close();
     }
 
-    /**
-     * Not implemented until kubelet can use every part it relies on: pods and containers are
-     * served, but without exec, attach and port-forward a node is not a working CRI runtime yet.
-     */
     @Override
     public PluginStatus status() {
-        return PluginStatus.notImplemented("serving images, pod sandboxes and containers on " + endpoint()
-                + "; exec, attach and port-forward streaming is not implemented yet");
+        return PluginStatus.OK;
     }
 
     @Override

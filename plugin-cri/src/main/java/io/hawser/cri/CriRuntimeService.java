@@ -1,6 +1,7 @@
 package io.hawser.cri;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,11 @@ import io.hawser.cri.api.v1.ListPodSandboxRequest;
 import io.hawser.cri.api.v1.ListPodSandboxResponse;
 import io.hawser.cri.api.v1.StreamPodSandboxesRequest;
 import io.hawser.cri.api.v1.StreamPodSandboxesResponse;
+import io.hawser.cri.api.v1.ExecResponse;
+import io.hawser.cri.api.v1.AttachRequest;
+import io.hawser.cri.api.v1.AttachResponse;
+import io.hawser.cri.api.v1.PortForwardRequest;
+import io.hawser.cri.api.v1.PortForwardResponse;
 import io.hawser.cri.api.v1.PodSandboxStatsRequest;
 import io.hawser.cri.api.v1.PodSandboxStatsResponse;
 import io.hawser.cri.api.v1.ListPodSandboxStatsRequest;
@@ -80,6 +86,8 @@ import io.hawser.cri.api.v1.ListContainerStatsResponse;
 import io.hawser.cri.api.v1.StreamContainerStatsRequest;
 import io.hawser.cri.api.v1.StreamContainerStatsResponse;
 import io.hawser.cri.cni.NetworkConfig;
+import io.hawser.cri.streaming.StreamRequest;
+import io.hawser.cri.streaming.StreamingServer;
 import io.hawser.errors.HawserException;
 
 /**
@@ -97,7 +105,8 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             "ListContainers", "StreamContainers", "ContainerStatus", "UpdateContainerResources", "ReopenContainerLog",
             "ExecSync", "ContainerStats", "ListContainerStats", "StreamContainerStats", "PodSandboxStats",
             "ListPodSandboxStats", "StreamPodSandboxStats", "GetContainerEvents", "ListMetricDescriptors",
-            "ListPodSandboxMetrics", "StreamPodSandboxMetrics", "UpdatePodSandboxResources");
+            "ListPodSandboxMetrics", "StreamPodSandboxMetrics", "UpdatePodSandboxResources", "Exec", "Attach",
+            "PortForward");
 
     /** How many pods one message of {@code StreamPodSandboxes} carries. */
     static final int STREAM_BATCH = 100;
@@ -119,9 +128,11 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     private final PodContainers containers;
     private final ContainerStatistics statistics;
     private final ContainerEvents events;
+    private final StreamingServer streaming;
 
     CriRuntimeService(String runtimeVersion, RuntimeHandlers handlers, CriSettings settings, PodSandboxes pods,
-                      PodContainers containers, ContainerStatistics statistics, ContainerEvents events) {
+                      PodContainers containers, ContainerStatistics statistics, ContainerEvents events,
+                      StreamingServer streaming) {
         this.runtimeVersion = runtimeVersion;
         this.handlers = handlers;
         this.settings = settings;
@@ -129,6 +140,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
         this.containers = containers;
         this.statistics = statistics;
         this.events = events;
+        this.streaming = streaming;
     }
 
     /** The service as the server binds it, pending methods included. */
@@ -182,7 +194,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             config.put("defaultRuntimeHandler", defaultHandler);
             config.put("runtimeHandlers", handlers.names());
             config.put("cgroupDriver", "cgroupfs");
-            config.put("streamingAddress", settings.streamingAddress());
+            config.put("streamingAddress", streaming == null ? settings.streamingAddress() : streaming.address().toString());
             config.put("cniConfDir", settings.cniConfDirectory().toString());
             config.put("cniBinDirs", settings.cniPluginDirectories().stream().map(Object::toString).toList());
             config.put("cniNetwork", cni.map(NetworkConfig::name).orElse(""));
@@ -395,5 +407,49 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             }
             return UpdatePodSandboxResourcesResponse.getDefaultInstance();
         });
+    }
+
+    // Exec, attach and port-forward answer with a URL of the streaming server, where the client
+    // then upgrades to SPDY or WebSocket; the container or pod is checked here so a bad request
+    // fails at once rather than at the upgrade
+
+    @Override
+    public void exec(io.hawser.cri.api.v1.ExecRequest request, StreamObserver<ExecResponse> observer) {
+        Calls.unary(observer, () -> {
+            if (request.getCmdCount() == 0) {
+                throw Calls.invalid("cmd", "must not be empty");
+            }
+            containers.running(containers.container(request.getContainerId()));
+            URI url = register(new StreamRequest.Exec(request.getContainerId(), request.getCmdList(), request.getTty(),
+                    request.getStdin(), request.getStdout(), request.getStderr()));
+            return ExecResponse.newBuilder().setUrl(url.toString()).build();
+        });
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
+        Calls.unary(observer, () -> {
+            containers.running(containers.container(request.getContainerId()));
+            URI url = register(new StreamRequest.Attach(request.getContainerId(), request.getTty(), request.getStdin(),
+                    request.getStdout(), request.getStderr()));
+            return AttachResponse.newBuilder().setUrl(url.toString()).build();
+        });
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> observer) {
+        Calls.unary(observer, () -> {
+            PodSandboxes.Member pod = pods.member(request.getPodSandboxId())
+                    .orElseThrow(() -> HawserException.notFound("pod sandbox " + request.getPodSandboxId()));
+            if (!pod.pod().ready()) {
+                throw HawserException.failedPrecondition("pod sandbox " + pod.id() + " is not ready");
+            }
+            URI url = register(new StreamRequest.PortForward(pod.id(), request.getPortList()));
+            return PortForwardResponse.newBuilder().setUrl(url.toString()).build();
+        });
+    }
+
+    private URI register(StreamRequest request) throws HawserException {
+        return streaming.register(request);
     }
 }

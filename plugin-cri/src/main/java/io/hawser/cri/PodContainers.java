@@ -607,6 +607,34 @@ final class PodContainers implements PodSandboxes.Containers {
         }
     }
 
+    /**
+     * Starts a command in a running container for a streaming client, which reads its output and
+     * feeds its input through {@link Process#attach()}. The shim also logs the output to a file,
+     * removed with the process once it has ended.
+     */
+    Process execAttached(String id, List<String> command, boolean tty, boolean stdin) throws IOException {
+        if (command.isEmpty()) {
+            throw Calls.invalid("cmd", "must not be empty");
+        }
+        Container container = container(id);
+        Task task = running(container);
+        String execId = "stream-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Files.createDirectories(execLogs);
+        Path log = execLogs.resolve(container.id() + "-" + execId + ".log");
+        Process process = task.exec(new ExecRequest(execId, execProcess(container.spec(), command, tty),
+                new IOConfig.Log(log, stdin, stdin, tty)));
+        process.waitFor().whenComplete((exit, failure) -> Thread.ofVirtual().start(() -> {
+            try {
+                process.delete();
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                System.getLogger(PodContainers.class.getName()).log(System.Logger.Level.WARNING,
+                        "cleaning up exec " + execId + " in container " + container.id() + " failed", e);
+            }
+        }));
+        return process;
+    }
+
     /** The output a shim logged, each stream's entries put back together. */
     static void readLog(Path log, ByteArrayOutputStream stdout, ByteArrayOutputStream stderr) throws IOException {
         if (!Files.exists(log)) {

@@ -43,7 +43,7 @@ class CriRuntimeServiceTest {
             Path.of("/nonexistent/net.d"), List.of());
     private final CriRuntimeService service = new CriRuntimeService("1.2.3", handlers, settings,
             new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), settings.cniConfDirectory(), new Cni(List.of()), Path.of("/nonexistent"),
-                    Path.of("/nonexistent")), null, null, null);
+                    Path.of("/nonexistent")), null, null, null, null);
     private InProcess served;
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
@@ -128,7 +128,8 @@ class CriRuntimeServiceTest {
         }
         // every method of the protocol is either served or pending
         assertEquals(RuntimeServiceGrpc.getServiceDescriptor().getMethods().size(), pending.size() + CriRuntimeService.SERVED.size());
-        assertTrue(pending.contains("Exec") && pending.contains("CheckpointContainer") && !pending.contains("CreateContainer"), pending.toString());
+        // checkpointing needs CRIU, which no runtime plugin offers yet
+        assertEquals(List.of("CheckpointContainer"), pending);
     }
 
     /** Calls a method with an empty request, reading a streamed answer to its end. */

@@ -35,7 +35,7 @@ class CriServerTest {
     private final CriRuntimeService runtime = new CriRuntimeService("1.0.0", new RuntimeHandlers(),
             new CriSettings(Path.of("unused"), "127.0.0.1:0", "runc", Path.of("/nonexistent"), List.of()),
             new PodSandboxes(new MemorySandboxStore(), Path.of("/nonexistent"), Path.of("/nonexistent"), new Cni(List.of()), Path.of("/nonexistent"),
-                    Path.of("/nonexistent")), null, null, null);
+                    Path.of("/nonexistent")), null, null, null, null);
 
     @Test
     void servesOnAnOwnerOnlySocketAndRemovesItOnClose() throws Exception {

@@ -137,7 +137,7 @@ class PodSandboxLifecycleTest {
         RuntimeHandlers handlers = new RuntimeHandlers();
         handlers.add(CriRuntimeServiceTest.proxy(), "runc");
         CriSettings settings = new CriSettings(Path.of("unused"), "127.0.0.1:0", "runc", netd, List.of(directory.resolve("bin")));
-        CriRuntimeService service = new CriRuntimeService("1.0.0", handlers, settings, sandboxes(), null, null, null);
+        CriRuntimeService service = new CriRuntimeService("1.0.0", handlers, settings, sandboxes(), null, null, null, null);
         try (InProcess served = new InProcess(service.definition())) {
             RuntimeServiceGrpc.RuntimeServiceBlockingStub stub = RuntimeServiceGrpc.newBlockingStub(served.channel);
             List<String> ids = new ArrayList<>();

@@ -148,8 +148,10 @@ final class RemoteCommandSession implements Runnable {
             for (int read = stdin.read(buffer); read >= 0; read = stdin.read(buffer)) {
                 attachment.write(buffer, 0, read);
             }
-            // an attached client's end of input is not the container's: others may attach after it
-            if (request instanceof StreamRequest.Exec && !clientGone.get()) {
+            // the shim decides what an attached client's end of input means: a stdinOnce container's
+            // input ends with it (kubelet's attach of `kubectl run -i`), another's stays open for
+            // later clients
+            if (!clientGone.get()) {
                 attachment.closeStdin();
             }
         } catch (IOException e) {
