@@ -24,6 +24,28 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynStreamFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyFrameCodec;
+import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +185,64 @@ class WebSocketStreamingTest {
             socket.sendBinary(message(0, "ping\n"), true).get();
             assertEquals("pong: ping\n", messages.next(0));
             assertEquals(WebSocket.NORMAL_CLOSURE, messages.closed.get(10, TimeUnit.SECONDS), "closes when the pod's side has");
+        }
+    }
+
+    @Test
+    void portForwardTunnelsASpdySessionInBinaryMessages() throws Exception {
+        backend.pods.put("pod1", Optional.empty());
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> SpdyStreamingTest.answerOnce(listener));
+            String port = Integer.toString(listener.getLocalPort());
+            URI url = server.register(new StreamRequest.PortForward("pod1", List.of()));
+            // the JDK's client refuses "/" in a subprotocol, so this client is Netty's, with the
+            // server's own tunnel codec under a SPDY framer once upgraded, as client-go stacks them
+            CompletableFuture<Void> upgraded = new CompletableFuture<>();
+            CompletableFuture<String> data = new CompletableFuture<>();
+            StringBuilder received = new StringBuilder();
+            Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
+                            new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
+                                    URI.create(url.toString().replaceFirst("^http", "ws")), WebSocketVersion.V13,
+                                    "SPDY/3.1+portforward.k8s.io", false, EmptyHttpHeaders.INSTANCE)),
+                            new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext context, Object event) {
+                                    if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                                        // only now: the framer would refuse the handshake's HTTP request on its way out
+                                        context.pipeline().addBefore(context.name(), null, new WebSocketTunnel());
+                                        context.pipeline().addBefore(context.name(), null, new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+                                        upgraded.complete(null);
+                                    }
+                                }
+
+                                @Override
+                                public void channelRead(ChannelHandlerContext context, Object frame) {
+                                    if (frame instanceof SpdyDataFrame chunk && chunk.streamId() == 3) {
+                                        received.append(chunk.content().toString(StandardCharsets.UTF_8));
+                                        if (chunk.isLast()) {
+                                            data.complete(received.toString());
+                                        }
+                                    }
+                                    ReferenceCountUtil.release(frame);
+                                }
+                            });
+                }
+            }).connect(url.getHost(), url.getPort()).sync().channel();
+            upgraded.get(10, TimeUnit.SECONDS);
+            for (int id : new int[] {1, 3}) {
+                DefaultSpdySynStreamFrame open = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
+                open.headers().set("streamtype", id == 1 ? "error" : "data").set("port", port).set("requestid", "0");
+                channel.writeAndFlush(open);
+            }
+            channel.writeAndFlush(new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer("ping\n", StandardCharsets.UTF_8)).setLast(true));
+            assertEquals("pong: ping\n", data.get(10, TimeUnit.SECONDS));
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
