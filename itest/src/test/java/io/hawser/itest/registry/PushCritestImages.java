@@ -124,7 +124,7 @@ public final class PushCritestImages {
                 .cmd()
                 .build());
         push(E2E + "nonewprivs", "1.3", noNewPrivs());
-        push("pause", "3.6", base(PASSWD, GROUP).runConfig("Entrypoint", List.of("/bin/sleep", "infinity")).cmd().build());
+        push("pause", "3.6", pause());
 
         for (Map.Entry<String, String> user : Map.of(
                 "test-image-user-uid", "1002",
@@ -203,6 +203,20 @@ public final class PushCritestImages {
                 .tarLayer(new TarBuilder().directory("usr", 0755).directory("usr/local", 0755).directory("usr/local/bin", 0755)
                         .file("usr/local/bin/su", 04755, busybox).toByteArray())
                 .runConfig("Entrypoint", List.of("/bin/sh", "-c", report))
+                .cmd()
+                .build();
+    }
+
+    /**
+     * A pod sandbox image whose process is named {@code pause}, as the real one's is: containers
+     * share the sandbox's pid namespace by default, and critest looks for its own processes by name
+     * ({@code pgrep sleep}), so a sandbox process named sleep would be found. busybox's sleep runs
+     * through the link {@code /pause} with {@code argv[0]} naming the applet.
+     */
+    private TestImage pause() {
+        return base(PASSWD, GROUP)
+                .tarLayer(new TarBuilder().symlink("pause", "/bin/busybox").toByteArray())
+                .runConfig("Entrypoint", List.of("/bin/sh", "-c", "exec -a sleep /pause infinity"))
                 .cmd()
                 .build();
     }
