@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +98,8 @@ public final class PushCritestImages {
             """;
 
     private final RegistryApiClient registry;
+    /** What was pushed, by {@code REPOSITORY:TAG}, in push order. */
+    private final Map<String, TestImage> pushed = new LinkedHashMap<>();
     private final List<String> applets;
     private final byte[] busybox;
 
@@ -110,7 +114,15 @@ public final class PushCritestImages {
             System.err.println("usage: PushCritestImages REGISTRY_HOST:PORT");
             System.exit(2);
         }
-        new PushCritestImages(new RegistryApiClient(URI.create("http://" + args[0]), null)).pushAll();
+        pushTo(new RegistryApiClient(URI.create("http://" + args[0]), null))
+                .forEach((reference, image) -> System.out.println(reference + " " + image.manifest().digest()));
+    }
+
+    /** Builds every image and pushes it through {@code registry}; returns them by {@code REPOSITORY:TAG}, in push order. */
+    static Map<String, TestImage> pushTo(RegistryApiClient registry) throws IOException, InterruptedException {
+        PushCritestImages fixture = new PushCritestImages(registry);
+        fixture.pushAll();
+        return Collections.unmodifiableMap(fixture.pushed);
     }
 
     private void pushAll() throws IOException, InterruptedException {
@@ -153,7 +165,7 @@ public final class PushCritestImages {
 
     private void push(String repository, String tag, TestImage image) throws IOException, InterruptedException {
         registry.push(repository, tag, image);
-        System.out.println(repository + ":" + tag + " " + image.manifest().digest());
+        pushed.put(repository + ":" + tag, image);
     }
 
     /** busybox with every applet, the given user and group files, and the directories programs expect. */
