@@ -222,7 +222,8 @@ await_session_alone() {
 }
 
 # containerd_config DIR SOCKET: writes DIR/config.toml holding only version 2, root DIR/root,
-# state DIR/state and the socket addresses; everything else is containerd's default (all its
+# state DIR/state and the socket addresses, then CONTAINERD_CONFIG_MORE when set (TOML tables
+# of a script's own, such as the CRI plugin's); everything else is containerd's default (all its
 # default plugins load, CRI included).
 containerd_config() {
     local dir=$1 sock=$2
@@ -236,6 +237,7 @@ state = "$dir/state"
 
 [ttrpc]
   address = "$sock.ttrpc"
+${CONTAINERD_CONFIG_MORE:-}
 EOF
 }
 
@@ -396,3 +398,128 @@ stats() {
         print m, v[1], v[NR] }'
 }
 median() { stats "$1" | awk '{ print $1 }'; }
+
+# ---- CRI: the critest fixture, registry mirrors, containerd's CRI settings -------------
+# what scripts/critest and bench/cri share
+CRI_TOOLS_BIN=${CRI_TOOLS_BIN:-$REPO/target/cri-tools/bin}
+# critest's default container image, which bench/cri runs too
+CRI_BUSYBOX=registry.k8s.io/e2e-test-images/busybox:1.29-2
+# containerd's pod network: its own bridge, subnet and network name (host-local keeps its
+# addresses under /var/lib/cni/networks/<name>), so it never shares state with Hawser's hawser0
+CONTAINERD_BRIDGE=critest0
+CONTAINERD_NETWORK=critest-containerd
+CONTAINERD_SUBNET=10.89.0.0/16
+CONTAINERD_GATEWAY=10.89.0.1
+
+# require_cri_tools: sets CRICTL and CRITEST (scripts/cri-tools builds them)
+require_cri_tools() {
+    CRICTL=$CRI_TOOLS_BIN/crictl
+    CRITEST=$CRI_TOOLS_BIN/critest
+    [ -x "$CRICTL" ] && [ -x "$CRITEST" ] || die "crictl and critest are not in $CRI_TOOLS_BIN; build them with scripts/cri-tools (or set CRI_TOOLS_BIN)"
+}
+
+# push_cri_fixture: every image critest pulls (and containerd's pause image), built by the image
+# helper PushCritestImages and pushed to the registry start_registry started; WORK/pushed lists them
+push_cri_fixture() {
+    image_helper_classpath PushCritestImages
+    "$JAVA" -cp "$HELPER_CP" io.hawser.itest.registry.PushCritestImages "$HOST" >"$WORK/pushed" 2>"$WORK/push.log" || {
+        tail -20 "$WORK/push.log" >&2
+        die "building or pushing the critest fixture images failed (output above)"
+    }
+}
+
+# write_registry_mirrors DIR: DIR/<host>/hosts.toml for registry.k8s.io and gcr.io (containerd's
+# format, which Hawser reads too): the fixture registry first, over plain HTTP, for pull and
+# resolve, and the real registry behind it
+write_registry_mirrors() {
+    local dir=$1 host
+    for host in registry.k8s.io gcr.io; do
+        mkdir -p "$dir/$host"
+        cat >"$dir/$host/hosts.toml" <<EOF
+server = "https://$host"
+
+[host."http://$HOST"]
+  capabilities = ["pull", "resolve"]
+EOF
+    done
+}
+
+# containerd_cri_settings DIR: the CRI plugin's settings for a containerd on DIR (see
+# containerd_config), in CONTAINERD_CONFIG_MORE: the mirrors in DIR/certs.d, the fixture's pause
+# image, runc's state under DIR/runc, and the pod network DIR/cni (bridge CONTAINERD_BRIDGE)
+containerd_cri_settings() {
+    local dir=$1
+    mkdir -p "$dir/cni" "$dir/runc"
+    cat >"$dir/cni/10-$CONTAINERD_NETWORK.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "$CONTAINERD_NETWORK",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$CONTAINERD_BRIDGE",
+      "isGateway": true,
+      "ipMasq": true,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "routes": [{"dst": "0.0.0.0/0"}],
+        "ranges": [[{"subnet": "$CONTAINERD_SUBNET", "gateway": "$CONTAINERD_GATEWAY"}]]
+      }
+    },
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+EOF
+    write_registry_mirrors "$dir/certs.d"
+    CONTAINERD_CONFIG_MORE=$(cat <<EOF
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.k8s.io/pause:3.6"
+  # these machines deny CAP_SYS_RESOURCE: an oom_score_adj below containerd's own (pods ask for
+  # -998) fails in runc with "can't get final child's PID"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$dir/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$dir/certs.d"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+    Root = "$dir/runc"
+EOF
+)
+}
+
+# remove_containerd_pod_network: the bridge and the IPAM state containerd's pods left
+remove_containerd_pod_network() {
+    if ip link show "$CONTAINERD_BRIDGE" >/dev/null 2>&1; then
+        ip link delete "$CONTAINERD_BRIDGE" type bridge || echo "$BENCH: cannot delete the bridge $CONTAINERD_BRIDGE" >&2
+    fi
+    rm -rf "/var/lib/cni/networks/$CONTAINERD_NETWORK"
+}
+
+# start_cri_daemon KIND DIR TIMEOUT_S: start_daemon with the mirrors (and, for containerd, its
+# CRI settings), then waits until its CRI answers `crictl version`; sets CRI_SOCK and CRICTL_AT
+# (crictl with both endpoints on it). Returns 1 with AWAIT_ERROR set when it does not come up.
+start_cri_daemon() {
+    local kind=$1 dir=$2 timeout=$3 t0
+    mkdir -p "$dir"
+    case $kind in
+    hawser)
+        write_registry_mirrors "$dir/config/certs.d"
+        HAWSERD_CONFIG=$dir/config start_daemon hawser "$dir" "$timeout" || return 1
+        CRI_SOCK=$dir/state/cri.sock
+        ;;
+    containerd)
+        containerd_cri_settings "$dir"
+        start_daemon containerd "$dir" "$timeout" || return 1
+        CRI_SOCK=$DAEMON_SOCK
+        ;;
+    *) die "start_cri_daemon: unknown daemon '$kind'" ;;
+    esac
+    CRICTL_AT=("$CRICTL" --timeout 60s --runtime-endpoint "unix://$CRI_SOCK" --image-endpoint "unix://$CRI_SOCK")
+    t0=$(now_us)
+    await_served "$DAEMON_PID" "$t0" "$timeout" "$dir/cri-probe.out" "${CRICTL_AT[@]}" version
+}

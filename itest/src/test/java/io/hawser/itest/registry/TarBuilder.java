@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a small ustar archive in memory: directories, regular files and symbolic links with the
- * modes a test gives, owner root, modification time 0. Names must fit the 100-byte name field;
+ * Writes a small ustar archive in memory: directories, regular files, symbolic and hard links with
+ * the modes a test gives, owner root, modification time 0. Names must fit the 100-byte name field;
  * the kernel's archive writer is package-private and writes no symlinks or executable files,
  * which image layers need.
  */
@@ -29,6 +29,12 @@ public final class TarBuilder {
 
     public TarBuilder symlink(String name, String target) {
         header(name, 0777, 0, '2', target);
+        return this;
+    }
+
+    /** A hard link {@code name} to {@code target}, an entry earlier in the same archive (a path without leading slash). */
+    public TarBuilder hardLink(String name, String target) {
+        header(name, 0755, 0, '1', target);
         return this;
     }
 
