@@ -27,7 +27,7 @@ record ContainerImages(String busybox, String configured, String stopSignal, Str
     /** The applets beyond {@link ImageBuilder#BUSYBOX_APPLETS} that the tests call. */
     private static final String[] MORE_APPLETS = {
             "tty", "stty", "head", "tail", "hostname", "grep", "mount", "chown", "tr", "pwd", "seq", "dd", "cut", "sync",
-            "ip", "readlink", "unshare" };
+            "ip", "readlink", "unshare", "nc" };
 
     static final String PASSWD = """
             root:x:0:0:root:/root:/bin/sh

@@ -30,7 +30,7 @@ final class HostExpectations {
                 && MountTable.current().mountOf(root).map(m -> !m.fsType().equals("overlay")).orElse(true);
         return Map.of(
                 "io.hawser.frontend.v1/cli", State.OK,
-                "io.hawser.frontend.v1/cri", State.NOT_IMPLEMENTED,
+                "io.hawser.frontend.v1/cri", State.OK,
                 "io.hawser.runtime.v1/runc", runcParts ? State.OK : State.ERROR,
                 "io.hawser.runtime.v1/kata", vm ? State.NOT_IMPLEMENTED : State.ERROR,
                 "io.hawser.snapshotter.v1/overlay", overlay ? State.OK : State.ERROR,
