@@ -311,4 +311,51 @@ class CriContainerTest {
             events.destroy();
         }
     }
+
+    @Test
+    void execAttachAndPortForwardStreamThroughCrictl() throws Exception {
+        String podConfig = pod("streams", "");
+        String pod = node.ok("runp", podConfig);
+        String server = create(pod, podConfig, "server", "while true; do echo hello from the pod | nc -l -p 8080; done", "");
+        node.ok("start", server);
+
+        Result interactive = Hawserd.run(List.of("sh", "-c", "printf 'world\\n' | " + crictlCommand()
+                + " exec -i " + server + " sh -c 'read x; echo got $x; echo warn >&2'"));
+        assertEquals(0, interactive.status(), interactive.err());
+        assertEquals("got world\n", interactive.out());
+        assertTrue(interactive.err().contains("warn"), interactive.err());
+        Result failing = node.crictl("exec", server, "sh", "-c", "exit 3");
+        assertNotEquals(0, failing.status());
+        assertTrue(failing.err().contains("exit code 3"), failing.err());
+
+        // a shell on stdin, closed when its one client's input ends (stdin_once)
+        String shell = node.ok("create", pod, node.config("shell.json", """
+                {"metadata":{"name":"shell"},"image":{"image":"%s"},"command":["/bin/sh"],
+                 "stdin":true,"stdin_once":true,"log_path":"shell.log","linux":{}}
+                """.formatted(image)), podConfig);
+        node.ok("start", shell);
+        Result attached = Hawserd.run(List.of("sh", "-c", "printf 'echo attached\\n' | " + crictlCommand()
+                + " attach -i " + shell));
+        assertEquals(0, attached.status(), attached.err());
+        assertEquals("attached\n", attached.out());
+        Hawserd.awaitTrue("the shell ended with its input", () -> status(shell).path("state").asText().equals("CONTAINER_EXITED"));
+
+        int localPort = java.util.concurrent.ThreadLocalRandom.current().nextInt(33000, 34000);
+        java.lang.Process forward = node.crictl.start("port-forward", pod, localPort + ":8080");
+        try {
+            Hawserd.awaitTrue("port-forward answering", () -> {
+                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", localPort)) {
+                    return new String(probe.getInputStream().readAllBytes()).equals("hello from the pod\n");
+                } catch (java.io.IOException notYet) {
+                    return false;
+                }
+            });
+        } finally {
+            forward.destroy();
+        }
+    }
+
+    private String crictlCommand() {
+        return String.join(" ", node.crictl.command());
+    }
 }

@@ -55,7 +55,8 @@ final class Crictl {
         return new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private List<String> command(String... args) {
+    /** The command line of {@code crictl ARGS}, for a shell pipeline. */
+    List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(CRICTL.toString(), "--config", config.toString(),
                 "--runtime-endpoint", "unix://" + socket, "--image-endpoint", "unix://" + socket,
                 "--timeout", Duration.ofSeconds(30).toSeconds() + "s"));
