@@ -623,6 +623,8 @@ final class PodContainers implements PodSandboxes.Containers {
         Path log = execLogs.resolve(container.id() + "-" + execId + ".log");
         Process process = task.exec(new ExecRequest(execId, execProcess(container.spec(), command, tty),
                 new IOConfig.Log(log, stdin, stdin, tty)));
+        // claimed before the cleanup below can delete a quick command with its unread output
+        Attachment attachment = process.attach();
         process.waitFor().whenComplete((exit, failure) -> Thread.ofVirtual().start(() -> {
             try {
                 process.delete();
@@ -632,7 +634,7 @@ final class PodContainers implements PodSandboxes.Containers {
                         "cleaning up exec " + execId + " in container " + container.id() + " failed", e);
             }
         }));
-        return process;
+        return new ClaimedExec(process, attachment);
     }
 
     /** The output a shim logged, each stream's entries put back together. */
