@@ -145,7 +145,9 @@ public final class ConmonLauncher {
             throw new IllegalArgumentException("only an exec with a log is launched attached");
         }
         Path stateDir = Files.createDirectories(launch.stateDir());
+        // conmon also writes its OOM marker to its working directory, which must not be the daemon's
         ProcessBuilder builder = new ProcessBuilder(command(launch, attach))
+                .directory(stateDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectError(stateDir.resolve(CONMON_STDERR).toFile());
         builder.environment().put("_OCI_SYNCPIPE", "3");
