@@ -151,6 +151,31 @@ public abstract class RuntimeConformance {
         assertFalse(ProcessHandle.of(task.pid()).map(ProcessHandle::isAlive).orElse(false), "process still there");
     }
 
+    /** Status queries come at any time (kubelet polls): one during a create must leave it alone. */
+    @Test
+    void lookingUpTasksDuringACreateLeavesItAlone() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean creating = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread poller = Thread.ofPlatform().start(() -> {
+            while (creating.get()) {
+                try {
+                    runtime.tasks();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 3; i++) {
+                Task task = run(TaskSpec.of("sh", "-c", "exit 0"));
+                assertEquals(0, await(task.waitFor()).code());
+                task.delete();
+            }
+        } finally {
+            creating.set(false);
+            poller.join();
+        }
+    }
+
     @Test
     void exitCodeIsReported() throws Exception {
         Task task = run(TaskSpec.of("sh", "-c", "exit 3"));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -44,6 +45,8 @@ public final class RuncRuntime implements Runtime, Closeable {
     private final DirectoryWatcher watcher;
     /** Handles by task id, so the waits and watches of one task are shared by every caller. */
     private final Map<String, RuncTask> tasks = new ConcurrentHashMap<>();
+    /** Tasks being created now: their state directories hold no launched shim yet and must be left alone. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
     /**
      * @param launcher starts conmon, and through it the OCI runtime
@@ -67,6 +70,17 @@ public final class RuncRuntime implements Runtime, Closeable {
         ConmonLaunch.Streams streams = streams(request.io());
         Path rootfs = rootPath(request.bundle());
         Path stateDir = shims.resolve(request.id());
+        if (!creating.add(request.id())) {
+            throw HawserException.alreadyExists("task " + request.id() + " (being created)");
+        }
+        try {
+            return create(request, streams, rootfs, stateDir);
+        } finally {
+            creating.remove(request.id());
+        }
+    }
+
+    private Task create(CreateTaskRequest request, ConmonLaunch.Streams streams, Path rootfs, Path stateDir) throws IOException {
         try {
             Files.createDirectory(stateDir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -160,6 +174,10 @@ public final class RuncRuntime implements Runtime, Closeable {
         RuncTask known = tasks.get(id);
         if (known != null && Files.isDirectory(known.stateDir())) {
             return Optional.of(known);
+        }
+        // a task being created is not there yet; its half-made state must not be cleaned up under it
+        if (creating.contains(id)) {
+            return Optional.empty();
         }
         tasks.remove(id);
         Path stateDir = shims.resolve(id);

@@ -41,6 +41,8 @@ final class RuncTask extends ConmonProcess implements Task {
 
     /** Guarded by this. */
     private CompletableFuture<Void> oom;
+    /** Execs being started now: their directories hold no record yet and must be left alone. */
+    private final java.util.Set<String> starting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RuncTask(RuncRuntime runtime, Path stateDir, ShimRecord record) {
         super(runtime, stateDir, record);
@@ -142,6 +144,17 @@ final class RuncTask extends ConmonProcess implements Task {
             throw HawserException.invalidArgument("exec " + request.execId() + ": the process spec's terminal ("
                     + spec.path("terminal").asBoolean(false) + ") disagrees with its IO (" + streams.terminal() + ")");
         }
+        if (!starting.add(request.execId())) {
+            throw HawserException.alreadyExists("exec " + request.execId() + " in " + describe() + " (being started)");
+        }
+        try {
+            return exec(request, streams);
+        } finally {
+            starting.remove(request.execId());
+        }
+    }
+
+    private Process exec(ExecRequest request, ConmonLaunch.Streams streams) throws IOException {
         Path execs = Files.createDirectories(stateDir.resolve(RuncRuntime.EXEC_DIR));
         Path execDir = execs.resolve(request.execId());
         try {
@@ -174,7 +187,8 @@ final class RuncTask extends ConmonProcess implements Task {
     public Optional<Process> process(String execId) throws IOException {
         Ids.check(execId, "exec id");
         Path execDir = stateDir.resolve(RuncRuntime.EXEC_DIR).resolve(execId);
-        if (!Files.isDirectory(execDir)) {
+        // one being started is not there yet; its half-made directory must not be cleaned up under it
+        if (starting.contains(execId) || !Files.isDirectory(execDir)) {
             return Optional.empty();
         }
         Optional<ShimRecord> execRecord = ShimRecord.read(execDir);
