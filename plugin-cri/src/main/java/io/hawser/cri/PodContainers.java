@@ -573,16 +573,10 @@ final class PodContainers implements PodSandboxes.Containers {
      *                       longer is killed and the call fails with {@code DEADLINE_EXCEEDED}
      */
     ExecSyncResponse execSync(String id, List<String> command, long timeoutSeconds) throws IOException {
-        if (command.isEmpty()) {
-            throw Calls.invalid("cmd", "must not be empty");
-        }
-        Container container = container(id);
-        Task task = running(container);
-        String execId = "sync-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        Files.createDirectories(execLogs);
-        Path log = execLogs.resolve(container.id() + "-" + execId + ".log");
-        Process process = task.exec(new ExecRequest(execId, execProcess(container.spec(), command, false),
-                new IOConfig.Log(log, false, false, false)));
+        StartedExec started = startExec(id, "sync-", command, false, false);
+        Process process = started.process();
+        Path log = started.log();
+        Container container = started.container();
         try {
             Optional<ExitStatus> exit = await(process.waitFor(), timeoutSeconds > 0 ? timeoutSeconds : Long.MAX_VALUE / NANOS);
             if (exit.isEmpty()) {
@@ -613,16 +607,9 @@ final class PodContainers implements PodSandboxes.Containers {
      * removed with the process once it has ended.
      */
     Process execAttached(String id, List<String> command, boolean tty, boolean stdin) throws IOException {
-        if (command.isEmpty()) {
-            throw Calls.invalid("cmd", "must not be empty");
-        }
-        Container container = container(id);
-        Task task = running(container);
-        String execId = "stream-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        Files.createDirectories(execLogs);
-        Path log = execLogs.resolve(container.id() + "-" + execId + ".log");
-        Process process = task.exec(new ExecRequest(execId, execProcess(container.spec(), command, tty),
-                new IOConfig.Log(log, stdin, stdin, tty)));
+        StartedExec started = startExec(id, "stream-", command, tty, stdin);
+        Process process = started.process();
+        Path log = started.log();
         // claimed before the cleanup below can delete a quick command with its unread output
         Attachment attachment = process.attach();
         process.waitFor().whenComplete((exit, failure) -> Thread.ofVirtual().start(() -> {
@@ -631,10 +618,28 @@ final class PodContainers implements PodSandboxes.Containers {
                 Files.deleteIfExists(log);
             } catch (IOException e) {
                 System.getLogger(PodContainers.class.getName()).log(System.Logger.Level.WARNING,
-                        "cleaning up exec " + execId + " in container " + container.id() + " failed", e);
+                        "cleaning up exec " + process.id() + " in container " + started.container().id() + " failed", e);
             }
         }));
         return new ClaimedExec(process, attachment);
+    }
+
+    /** A command started in a container, its output logged by the shim to {@code log}. */
+    private record StartedExec(Container container, Process process, Path log) {}
+
+    /** Starts a command in a running container; its exec id starts with {@code kind}. */
+    private StartedExec startExec(String id, String kind, List<String> command, boolean tty, boolean stdin) throws IOException {
+        if (command.isEmpty()) {
+            throw Calls.invalid("cmd", "must not be empty");
+        }
+        Container container = container(id);
+        Task task = running(container);
+        String execId = kind + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Files.createDirectories(execLogs);
+        Path log = execLogs.resolve(container.id() + "-" + execId + ".log");
+        Process process = task.exec(new ExecRequest(execId, execProcess(container.spec(), command, tty),
+                new IOConfig.Log(log, stdin, stdin, tty)));
+        return new StartedExec(container, process, log);
     }
 
     /** The output a shim logged, each stream's entries put back together. */
