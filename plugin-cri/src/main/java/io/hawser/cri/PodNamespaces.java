@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -138,9 +139,18 @@ final class PodNamespaces {
             return;
         }
         long pid = Long.parseLong(Files.readString(pidFile).strip());
-        ProcessHandle.of(pid)
-                .filter(handle -> handle.info().commandLine().orElse("").contains("unshare --pid --fork --kill-child"))
-                .ifPresent(ProcessHandle::destroyForcibly);
+        Optional<ProcessHandle> unshare = ProcessHandle.of(pid)
+                .filter(handle -> handle.info().commandLine().orElse("").contains("unshare --pid --fork --kill-child"));
+        if (unshare.isPresent()) {
+            // the pause process first: unshare's --kill-child takes it along only once the child
+            // has armed it, which a pod torn down right after it started may not have waited for
+            Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+            String childPids = Files.exists(children) ? Files.readString(children).strip() : "";
+            for (String child : childPids.isEmpty() ? new String[0] : childPids.split("\\s+")) {
+                ProcessHandle.of(Long.parseLong(child)).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            unshare.get().destroyForcibly();
+        }
         Files.delete(pidFile);
     }
 
