@@ -78,10 +78,6 @@ class CriContainerTest {
                 """.formatted(name, image, CriNode.JSON.writeValueAsString(command), name, name, extra));
     }
 
-    private String runPod(String name, String extra) throws Exception {
-        return node.ok("runp", pod(name, extra));
-    }
-
     private String create(String podId, String podConfig, String name, String command, String extra) throws Exception {
         return node.ok("create", podId, container(name, command, extra), podConfig);
     }

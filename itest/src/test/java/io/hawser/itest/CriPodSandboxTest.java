@@ -71,7 +71,7 @@ class CriPodSandboxTest {
                  "port_mappings":[{"protocol":0,"container_port":8080,"host_port":%d}],
                  "linux":{"sysctls":{"net.ipv4.ip_unprivileged_port_start":"80"}}}
                 """.formatted(hostPort));
-        List<String> vethsBefore = veths();
+        List<String> vethsBefore = CriNode.veths();
 
         Result run = crictl("runp", pod.toString());
         assertEquals(0, run.status(), run.err() + daemonLog());
@@ -85,7 +85,7 @@ class CriPodSandboxTest {
         Path directory = Path.of(info.path("directory").asText());
         for (String kind : List.of("netns", "ipcns", "utsns")) {
             assertEquals(directory.resolve(kind).toString(), info.path(kind).asText(), inspect.toString());
-            assertTrue(mounted(directory.resolve(kind)), kind + " pinned by a bind mount");
+            assertTrue(CriNode.mounted(directory.resolve(kind)), kind + " pinned by a bind mount");
         }
         assertEquals("webhost", Hawserd.run(List.of("nsenter", "--uts=" + directory.resolve("utsns"), "hostname")).out().strip());
         assertEquals("search test.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
@@ -93,9 +93,9 @@ class CriPodSandboxTest {
         assertEquals("webhost\n", Files.readString(directory.resolve("hostname")));
         assertEquals("80", Hawserd.run(List.of("nsenter", "--net=" + directory.resolve("netns"),
                 "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start")).out().strip(), "the pod's sysctl");
-        assertEquals(vethsBefore.size() + 1, veths().size(), "one veth for the pod");
+        assertEquals(vethsBefore.size() + 1, CriNode.veths().size(), "one veth for the pod");
         assertTrue(Files.exists(ipam.resolve("hawser-test").resolve(ip)), "host-local reserved " + ip);
-        assertTrue(natRules().contains("--dport " + hostPort), "portmap's rule for host port " + hostPort);
+        assertTrue(CriNode.natRules().contains("--dport " + hostPort), "portmap's rule for host port " + hostPort);
 
         Result ping = Hawserd.run(List.of("busybox", "ping", "-c", "1", "-W", "5", ip));
         assertEquals(0, ping.status(), "ping " + ip + ": " + ping.out() + ping.err());
@@ -119,12 +119,12 @@ class CriPodSandboxTest {
         assertEquals("SANDBOX_NOTREADY", inspect(id).path("status").path("state").asText());
         assertEquals(0, crictl("stopp", id).status(), "stop repeats");
         for (String kind : List.of("netns", "ipcns", "utsns")) {
-            assertFalse(mounted(directory.resolve(kind)), kind + " unpinned by stop");
+            assertFalse(CriNode.mounted(directory.resolve(kind)), kind + " unpinned by stop");
             assertFalse(Files.exists(directory.resolve(kind)), kind + " file deleted by stop");
         }
-        assertEquals(vethsBefore, veths(), "the pod's veth is gone");
+        assertEquals(vethsBefore, CriNode.veths(), "the pod's veth is gone");
         assertFalse(Files.exists(ipam.resolve("hawser-test").resolve(ip)), "host-local released " + ip);
-        assertFalse(natRules().contains("--dport " + hostPort), "portmap's rule removed");
+        assertFalse(CriNode.natRules().contains("--dport " + hostPort), "portmap's rule removed");
 
         Result remove = crictl("rmp", id);
         assertEquals(0, remove.status(), remove.err() + daemonLog());
@@ -140,7 +140,7 @@ class CriPodSandboxTest {
                 {"metadata":{"name":"host","namespace":"test","uid":"uid-host","attempt":0},
                  "linux":{"security_context":{"namespace_options":{"network":2}}}}
                 """);
-        List<String> vethsBefore = veths();
+        List<String> vethsBefore = CriNode.veths();
         Result run = crictl("runp", pod.toString());
         assertEquals(0, run.status(), run.err() + daemonLog());
         String id = run.out().strip();
@@ -150,9 +150,9 @@ class CriPodSandboxTest {
         assertEquals("", inspect.path("info").path("netns").asText());
         assertEquals("", inspect.path("info").path("utsns").asText(), "a host-network pod has the host's name");
         Path directory = Path.of(inspect.path("info").path("directory").asText());
-        assertTrue(mounted(directory.resolve("ipcns")), "its own IPC namespace all the same");
+        assertTrue(CriNode.mounted(directory.resolve("ipcns")), "its own IPC namespace all the same");
         assertEquals(Files.readString(Path.of("/etc/resolv.conf")), Files.readString(directory.resolve("resolv.conf")));
-        assertEquals(vethsBefore, veths());
+        assertEquals(vethsBefore, CriNode.veths());
         try (Stream<Path> reservations = Files.exists(ipam) ? Files.walk(ipam) : Stream.empty()) {
             assertFalse(reservations.anyMatch(f -> f.getFileName().toString().startsWith(subnetPrefix)), "no address taken");
         }
@@ -179,7 +179,7 @@ class CriPodSandboxTest {
                  {"type":"bridge","bridge":"%s","ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s0/24"}]]}},
                  {"type":"no-such-plugin"}]}
                 """.formatted(bridge, ipam, subnetPrefix));
-        List<String> vethsBefore = veths();
+        List<String> vethsBefore = CriNode.veths();
         Path other = work.resolve("other.json");
         Files.writeString(other, "{\"metadata\":{\"name\":\"two\",\"namespace\":\"test\",\"uid\":\"u2\",\"attempt\":0},\"linux\":{}}");
         Result failed = crictl("runp", other.toString());
@@ -189,7 +189,7 @@ class CriPodSandboxTest {
         try (Stream<Path> pods = Files.list(daemon.state.resolve("pods"))) {
             assertEquals(List.of(first.out().strip()), pods.map(p -> p.getFileName().toString()).toList());
         }
-        assertEquals(vethsBefore, veths(), "the bridge plugin's veth deleted again");
+        assertEquals(vethsBefore, CriNode.veths(), "the bridge plugin's veth deleted again");
         try (Stream<Path> reservations = Files.list(ipam.resolve("broken"))) {
             assertFalse(reservations.anyMatch(f -> f.getFileName().toString().startsWith(subnetPrefix)), "the address released again");
         }
@@ -224,18 +224,6 @@ class CriPodSandboxTest {
 
     private JsonNode inspect(String id) throws Exception {
         return node.json("inspectp", id);
-    }
-
-    private static boolean mounted(Path file) throws Exception {
-        return CriNode.mounted(file);
-    }
-
-    private static List<String> veths() throws Exception {
-        return CriNode.veths();
-    }
-
-    private static String natRules() throws Exception {
-        return CriNode.natRules();
     }
 
     private Result crictl(String... args) throws Exception {

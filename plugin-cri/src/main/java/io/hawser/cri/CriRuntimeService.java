@@ -420,7 +420,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
                 throw Calls.invalid("cmd", "must not be empty");
             }
             containers.running(containers.container(request.getContainerId()));
-            URI url = register(new StreamRequest.Exec(request.getContainerId(), request.getCmdList(), request.getTty(),
+            URI url = streaming.register(new StreamRequest.Exec(request.getContainerId(), request.getCmdList(), request.getTty(),
                     request.getStdin(), request.getStdout(), request.getStderr()));
             return ExecResponse.newBuilder().setUrl(url.toString()).build();
         });
@@ -430,7 +430,7 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
     public void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
         Calls.unary(observer, () -> {
             containers.running(containers.container(request.getContainerId()));
-            URI url = register(new StreamRequest.Attach(request.getContainerId(), request.getTty(), request.getStdin(),
+            URI url = streaming.register(new StreamRequest.Attach(request.getContainerId(), request.getTty(), request.getStdin(),
                     request.getStdout(), request.getStderr()));
             return AttachResponse.newBuilder().setUrl(url.toString()).build();
         });
@@ -444,12 +444,8 @@ final class CriRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase 
             if (!pod.pod().ready()) {
                 throw HawserException.failedPrecondition("pod sandbox " + pod.id() + " is not ready");
             }
-            URI url = register(new StreamRequest.PortForward(pod.id(), request.getPortList()));
+            URI url = streaming.register(new StreamRequest.PortForward(pod.id(), request.getPortList()));
             return PortForwardResponse.newBuilder().setUrl(url.toString()).build();
         });
-    }
-
-    private URI register(StreamRequest request) throws HawserException {
-        return streaming.register(request);
     }
 }
