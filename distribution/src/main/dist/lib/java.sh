@@ -29,3 +29,16 @@ if [ -z "$JAVA" ]; then
     echo "${0##*/}: no JDK 25 found (JAVA_HOME=${JAVA_HOME:-unset}, nothing in /usr/lib/jvm/*25*); install one, e.g. temurin-25-jdk, or set JAVA_HOME" >&2
     exit 1
 fi
+
+# The client's JVM options, shared by bin/hawser and lib/record-cli-cache (an ahead-of-time cache is
+# only used by a JVM started like the one that recorded it):
+#  -XX:+UseSerialGC -XX:TieredStopAtLevel=1   a short-lived process: the simplest collector, the first compiler tier
+#  -XX:-UsePerfData                           no hsperfdata file to create and delete
+#  -Djdk.console=java.base                    System.console() without looking for JLine among the JDK's modules
+#  -Djava.security.properties==lib/cli.security
+#                                             one security provider instead of the JDK's list (see that file)
+HAWSER_CLI_OPTIONS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.console=java.base"
+if [ -n "${HAWSER_HOME:-}" ]; then
+    HAWSER_CLI_SECURITY="-Djava.security.properties==$HAWSER_HOME/lib/cli.security"
+    HAWSER_CLI_CACHE="$HAWSER_HOME/lib/hawser-cli.aot"
+fi

@@ -30,13 +30,15 @@ public final class HawserCli {
     /** The socket of a daemon started on the default state directory. */
     static final String DEFAULT_ADDRESS = "/run/hawser/hawser.sock";
 
+    /** A constant, not formatted: the formatter's classes would cost every call milliseconds of start. */
     private static final String USAGE = """
             usage: hawser [--address SOCKET] COMMAND [ARG...]
 
             Runs COMMAND in hawserd; 'hawser help' lists the commands.
 
-              --address SOCKET  the daemon's CLI socket (default $HAWSER_ADDRESS, else %s)
-            """.formatted(DEFAULT_ADDRESS);
+              --address SOCKET  the daemon's CLI socket (default $HAWSER_ADDRESS, else\s""" + DEFAULT_ADDRESS + ")\n";
+
+    private static final String UNIX_SCHEME = "unix://";
 
     private HawserCli() {}
 
@@ -68,8 +70,11 @@ public final class HawserCli {
         if (args.isEmpty()) {
             return usageError("no command given");
         }
-        Path socket = Path.of(address.replaceFirst("^unix://", ""));
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        Path socket = Path.of(address.startsWith(UNIX_SCHEME) ? address.substring(UNIX_SCHEME.length()) : address);
+        // not closed: the exit closes it, and closing it here would first initialise the JDK's
+        // extended socket options (a library to load and five probing sockets: milliseconds per call)
+        try {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {

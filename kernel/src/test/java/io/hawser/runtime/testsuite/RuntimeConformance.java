@@ -29,6 +29,7 @@ import io.hawser.host.Executables;
 import io.hawser.host.MountTable;
 import io.hawser.kernel.internal.spec.HostFacts;
 import io.hawser.kernel.internal.spec.ImageConfig;
+import io.hawser.kernel.internal.spec.ImageUsers;
 import io.hawser.kernel.internal.spec.SpecBuilder;
 import io.hawser.runtime.Attachment;
 import io.hawser.runtime.Attachment.Chunk;
@@ -559,7 +560,7 @@ public abstract class RuntimeConformance {
 
     private Path bundle(String id, TaskSpec spec) throws IOException {
         Path bundle = Files.createDirectories(temp.resolve("bundles").resolve(id));
-        SpecBuilder builder = new SpecBuilder(id, new ImageConfig(null, null, List.of("PATH=/bin"), "/", null), image,
+        SpecBuilder builder = new SpecBuilder(id, new ImageConfig(null, null, List.of("PATH=/bin"), "/", null), ImageUsers.in(image),
                 HostFacts.ofThisProcess())
                 .command(spec.args())
                 .terminal(spec.terminal())

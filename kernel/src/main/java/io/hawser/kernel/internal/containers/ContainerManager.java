@@ -45,6 +45,7 @@ import io.hawser.kernel.internal.spec.CpuLimit;
 import io.hawser.kernel.internal.spec.HostDevices;
 import io.hawser.kernel.internal.spec.HostFacts;
 import io.hawser.kernel.internal.spec.ImageConfig;
+import io.hawser.kernel.internal.spec.ImageUsers;
 import io.hawser.kernel.internal.spec.MemorySize;
 import io.hawser.kernel.internal.spec.RuntimeSpec;
 import io.hawser.kernel.internal.spec.SeccompChoice;
@@ -110,6 +111,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
     private final Map<String, ManagedTask> watched = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Set<String> swept = new HashSet<>();
+    private final ResolvedUsers resolvedUsers = new ResolvedUsers();
     /**
      * Runs announcements: an exit's writes the database, which is not for the runtime's thread that
      * completed the wait. It never refuses work, since a refusal would be thrown into that thread.
@@ -266,7 +268,7 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             List<RuntimeSpec.Mount> etc = files.writeEtcFiles(id, hostname, config.readOnlyRootfs(), given);
             List<RuntimeSpec.Mount> extra = new ArrayList<>(etc);
             extra.addAll(binds);
-            String spec = buildSpec(id, runConfig, config, hostname, memory, cpus, seccomp, extra, devices, mounts);
+            String spec = buildSpec(id, runConfig, config, hostname, memory, cpus, seccomp, extra, devices, snapshotterId, parent, mounts);
             Container stored = records.insert(new Container(id, name, image.name(), handler, snapshotterId, key, spec,
                     logPath, config.stdin(), config.stdinOnce(), config.terminal(), stopSignal, labels, clock.instant()),
                     image.target(), nameBase(image.name()));
@@ -281,40 +283,47 @@ public class ContainerManager implements ContainerService, AutoCloseable {
         }
     }
 
-    /** Mounts the new snapshot for a moment, so the user is resolved through the image's own files. */
+    /**
+     * The container's spec. Its user is resolved through the image's own files: the new snapshot is
+     * mounted for a moment, unless the same user was resolved in the same image before.
+     */
     private String buildSpec(String id, ImageConfig image, ContainerConfig config, String hostname, Long memory,
             CpuLimit cpus, SeccompChoice seccomp, List<RuntimeSpec.Mount> extraMounts, List<RuntimeSpec.Device> devices,
-            List<Mount> rootfs)
+            String snapshotterId, String parent, List<Mount> rootfs)
             throws IOException {
+        ImageUsers.Resolver users = user -> resolvedUsers.resolve(snapshotterId, parent, user, () -> resolveMounted(id, rootfs, user));
+        SpecBuilder builder = new SpecBuilder(id, image, users, host)
+                .command(config.command())
+                .env(config.env())
+                .workdir(config.workdir())
+                .user(config.user())
+                .hostname(hostname)
+                .terminal(config.terminal())
+                .readOnlyRootfs(config.readOnlyRootfs())
+                .capAdd(config.capAdd())
+                .capDrop(config.capDrop())
+                .privileged(config.privileged())
+                .noNewPrivileges(config.noNewPrivileges())
+                .seccomp(seccomp);
+        if (memory != null) {
+            builder.memoryLimitBytes(memory);
+        }
+        if (cpus != null) {
+            builder.cpus(cpus);
+        }
+        if (config.pidsLimit() != null) {
+            builder.pidsLimit(config.pidsLimit());
+        }
+        extraMounts.forEach(builder::mount);
+        isolate(builder, id, config, extraMounts, devices);
+        return new String(builder.build().toJson(), StandardCharsets.UTF_8);
+    }
+
+    /** Resolves a user through the files of a container's root filesystem, mounted for the purpose. */
+    private ImageUsers.ResolvedUser resolveMounted(String id, List<Mount> rootfs, String user) throws IOException {
         Path target = Files.createDirectories(files.scratch().resolve(id));
         try {
-            return mounter.withMounted(rootfs, target, root -> {
-                SpecBuilder builder = new SpecBuilder(id, image, root, host)
-                        .command(config.command())
-                        .env(config.env())
-                        .workdir(config.workdir())
-                        .user(config.user())
-                        .hostname(hostname)
-                        .terminal(config.terminal())
-                        .readOnlyRootfs(config.readOnlyRootfs())
-                        .capAdd(config.capAdd())
-                        .capDrop(config.capDrop())
-                        .privileged(config.privileged())
-                        .noNewPrivileges(config.noNewPrivileges())
-                        .seccomp(seccomp);
-                if (memory != null) {
-                    builder.memoryLimitBytes(memory);
-                }
-                if (cpus != null) {
-                    builder.cpus(cpus);
-                }
-                if (config.pidsLimit() != null) {
-                    builder.pidsLimit(config.pidsLimit());
-                }
-                extraMounts.forEach(builder::mount);
-                isolate(builder, id, config, extraMounts, devices);
-                return new String(builder.build().toJson(), StandardCharsets.UTF_8);
-            });
+            return mounter.withMounted(rootfs, target, root -> ImageUsers.resolve(root, user));
         } finally {
             Files.deleteIfExists(target);
         }

@@ -69,7 +69,7 @@ public final class ContainerServiceComponent extends ContainerManager {
         ExecutorService poster = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("container-events").factory());
         this.poster = poster;
         super(new ContainerRecords(metadata, Clock.systemUTC()),
-                new StoredImages(imageStore, imageServices::getService, content), snapshotters, mounter,
+                new StoredImages(imageStore, imageServices::getService, content, snapshotters), snapshotters, mounter,
                 orderedEvents(poster, eventAdmin),
                 HostFacts.ofThisProcess(), new ContainerFiles(daemon.root(), daemon.state(), Path.of("/etc/resolv.conf")),
                 config.default_runtime(), Duration.ofSeconds(config.kill_timeout_seconds()), Clock.systemUTC());

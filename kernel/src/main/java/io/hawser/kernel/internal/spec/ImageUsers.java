@@ -51,6 +51,17 @@ public final class ImageUsers {
         }
     }
 
+    /** Resolves user specifications as {@link #resolve} does; {@link #in} through a root filesystem's files. */
+    @FunctionalInterface
+    public interface Resolver {
+        ResolvedUser resolve(String user) throws IOException;
+    }
+
+    /** A resolver reading the passwd and group files of this mounted root filesystem. */
+    public static Resolver in(Path rootfs) {
+        return user -> resolve(rootfs, user);
+    }
+
     private record PasswdEntry(String name, long uid, long gid, String home) {}
 
     private record GroupEntry(String name, long gid, List<String> members) {}

@@ -1,7 +1,6 @@
 package io.hawser.kernel.internal.spec;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -72,7 +71,7 @@ public final class SpecBuilder {
 
     private final String containerId;
     private final ImageConfig image;
-    private final Path rootfs;
+    private final ImageUsers.Resolver users;
     private final HostFacts host;
 
     private List<String> command = List.of();
@@ -110,13 +109,13 @@ public final class SpecBuilder {
      * @param containerId the container's id (an {@link Ids} id); the default
      *                    host name and cgroup path are made from it
      * @param image       the image's configuration
-     * @param rootfs      the container's root filesystem, mounted, to resolve users in
+     * @param users       resolves the user through the image's files ({@link ImageUsers#in} a mounted root filesystem)
      * @param host        what the daemon's process may pass on
      */
-    public SpecBuilder(String containerId, ImageConfig image, Path rootfs, HostFacts host) {
+    public SpecBuilder(String containerId, ImageConfig image, ImageUsers.Resolver users, HostFacts host) {
         this.containerId = Ids.check(containerId, "container id");
         this.image = Objects.requireNonNull(image, "image");
-        this.rootfs = Objects.requireNonNull(rootfs, "rootfs");
+        this.users = Objects.requireNonNull(users, "users");
         this.host = Objects.requireNonNull(host, "host");
     }
 
@@ -322,7 +321,7 @@ public final class SpecBuilder {
      * @throws IOException     when the image's passwd or group file cannot be read
      */
     public RuntimeSpec build() throws IOException {
-        ResolvedUser resolved = ImageUsers.resolve(rootfs, user != null ? user : image.user());
+        ResolvedUser resolved = users.resolve(user != null ? user : image.user());
         Set<Capability> capabilitySet = capabilities();
         List<String> capabilities = capabilitySet.stream().map(Capability::specName).toList();
         long nofile = Math.min(DEFAULT_NOFILE, host.nofileHardLimit());

@@ -127,6 +127,20 @@ class ContainerManagerTest extends StoreTestBase {
     // ---- create, find, list
 
     @Test
+    void resolvesAUserInAnImageThroughItsFilesOnce() throws IOException {
+        manager.create(busybox().user("app").build());
+        int mounts = mounter.mounts.get();
+
+        JsonNode spec = JSON.readTree(manager.create(busybox().user("app").build()).spec());
+        assertEquals(mounts, mounter.mounts.get(), "the same user of the same image: nothing mounted to resolve it again");
+        assertEquals(1000, spec.at("/process/user/uid").asInt());
+        assertEquals("[10,29]", spec.at("/process/user/additionalGids").toString());
+        JsonNode root = JSON.readTree(manager.create(busybox().user("root").build()).spec());
+        assertEquals(mounts + 1, mounter.mounts.get(), "another user: resolved through the files");
+        assertEquals(0, root.at("/process/user/uid").asInt());
+    }
+
+    @Test
     void createRecordsTheContainerWithItsSnapshotSpecAndFiles() throws IOException {
         Container container = manager.create(busybox().user("app").env(List.of("A=request")).labels(Map.of("both", "request"))
                 .memoryLimit("64m").pidsLimit(20L).stdin(true).terminal(true).build());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hawser.snapshots.Mount;
 import io.hawser.snapshots.Mounter;
@@ -18,6 +19,8 @@ final class RecordingMounter implements Mounter {
     private final Mounter delegate;
     final Set<Path> mounted = new CopyOnWriteArraySet<>();
     final Set<Path> detached = new CopyOnWriteArraySet<>();
+    /** How many mounts were made. */
+    final AtomicInteger mounts = new AtomicInteger();
     /** The failure the next mount throws, if set. */
     volatile IOException failMount;
 
@@ -33,6 +36,7 @@ final class RecordingMounter implements Mounter {
             throw failure;
         }
         delegate.mount(mounts, target);
+        this.mounts.incrementAndGet();
         mounted.add(target);
     }
 

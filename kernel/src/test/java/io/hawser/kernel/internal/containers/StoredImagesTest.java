@@ -41,6 +41,8 @@ class StoredImagesTest extends StoreTestBase {
     private LocalContentStore content;
     private final AtomicInteger servicesGot = new AtomicInteger();
     private final AtomicInteger unpacks = new AtomicInteger();
+    private final AtomicInteger resolves = new AtomicInteger();
+    private CopySnapshotter overlay;
     private Descriptor config;
     private List<Descriptor> layers = List.of();
 
@@ -56,10 +58,11 @@ class StoredImagesTest extends StoreTestBase {
     }
 
     private StoredImages images() {
+        overlay = new CopySnapshotter(root.resolve("snapshots"));
         return new StoredImages(store, () -> {
             servicesGot.incrementAndGet();
             return new ResolvingImageService();
-        }, content);
+        }, content, new FakeSnapshotters(Map.of("overlay", overlay), "overlay"));
     }
 
     private Image record(String name) throws IOException {
@@ -85,29 +88,54 @@ class StoredImagesTest extends StoreTestBase {
 
     @Test
     void readsTheConfigAndUnpacksOnlyImagesWithLayers() throws IOException {
-        Image image = record("docker.io/library/busybox:latest");
+        Image empty = record("docker.io/library/scratch:latest");
         StoredImages images = images();
 
-        assertEquals("SIGINT", images.config(image).at("/config/StopSignal").asText());
-        assertEquals("", images.unpack(image, "overlay"));
+        assertEquals("SIGINT", images.config(empty).at("/config/StopSignal").asText());
+        assertEquals("", images.unpack(empty, "overlay"));
         assertEquals(0, unpacks.get());
         layers = List.of(new Descriptor(MediaTypes.OCI_LAYER_GZIP, Digest.sha256(new byte[] {1}), 1));
-        assertEquals(LAYER_DIFF.toString(), images.unpack(image, "overlay"));
+        Image busybox = record("docker.io/library/busybox:latest");
+        assertEquals(LAYER_DIFF.toString(), images.unpack(busybox, "overlay"));
         assertEquals(1, unpacks.get());
         assertEquals(1, servicesGot.get(), "the image service is got once");
+    }
+
+    @Test
+    void resolvesATargetOnceAndUnpacksAgainOnlyWhenItsTopSnapshotIsGone() throws IOException {
+        layers = List.of(new Descriptor(MediaTypes.OCI_LAYER_GZIP, Digest.sha256(new byte[] {1}), 1));
+        Image busybox = record("docker.io/library/busybox:latest");
+        StoredImages images = images();
+
+        images.config(busybox);
+        images.unpack(busybox, "overlay");
+        overlay.commitLayer(LAYER_DIFF.toString(), Map.of());
+        images.config(busybox);
+        assertEquals(LAYER_DIFF.toString(), images.unpack(busybox, "overlay"));
+        assertEquals(1, resolves.get(), "an image target's parts never change: resolved once");
+        assertEquals(1, unpacks.get(), "the top snapshot is there: not unpacked again");
+
+        overlay.remove(LAYER_DIFF.toString());
+        assertEquals(LAYER_DIFF.toString(), images.unpack(busybox, "overlay"));
+        assertEquals(2, unpacks.get(), "the snapshots were collected meanwhile: unpacked again");
     }
 
     /** Resolves every image to the test's config and layers; unpacks by counting. */
     private final class ResolvingImageService implements ImageService {
         @Override
         public ResolvedImage resolve(Image image, Platform platform) {
-            return new ResolvedImage(platform, image.target(), config, layers, layers.isEmpty() ? List.of() : List.of(LAYER_DIFF));
+            resolves.incrementAndGet();
+            return parts(image, platform);
         }
 
         @Override
         public Digest unpack(Image image, Platform platform, String snapshotter) {
             unpacks.incrementAndGet();
-            return resolve(image, platform).chainId();
+            return parts(image, platform).chainId();
+        }
+
+        private ResolvedImage parts(Image image, Platform platform) {
+            return new ResolvedImage(platform, image.target(), config, layers, layers.isEmpty() ? List.of() : List.of(LAYER_DIFF));
         }
 
         @Override

@@ -50,7 +50,7 @@ class SpecBuilderTest {
     }
 
     private SpecBuilder builder(ImageConfig image, HostFacts host) {
-        return new SpecBuilder("web-1", image, rootfs, host);
+        return new SpecBuilder("web-1", image, ImageUsers.in(rootfs), host);
     }
 
     private SpecBuilder builder() {
@@ -298,9 +298,9 @@ class SpecBuilderTest {
     @Test
     void theHostNameIsCheckedOrMadeFromTheId() throws IOException {
         assertEquals("db.local", builder().hostname("db.local").build().hostname());
-        assertEquals("my-app", new SpecBuilder("my_app", BUSYBOX, rootfs, FULL_ROOT).build().hostname());
+        assertEquals("my-app", new SpecBuilder("my_app", BUSYBOX, ImageUsers.in(rootfs), FULL_ROOT).build().hostname());
         String longId = "a".repeat(76);
-        assertEquals(64, new SpecBuilder(longId, BUSYBOX, rootfs, FULL_ROOT).build().hostname().length());
+        assertEquals(64, new SpecBuilder(longId, BUSYBOX, ImageUsers.in(rootfs), FULL_ROOT).build().hostname().length());
         for (String bad : List.of("", "-x", "has space", "under_score", "a".repeat(65))) {
             assertRefused(ErrorCode.INVALID_ARGUMENT, "host name '" + bad + "'", () -> builder().hostname(bad).build());
         }
@@ -361,7 +361,7 @@ class SpecBuilderTest {
 
     @Test
     void anInvalidContainerIdIsRefusedAtOnce() {
-        assertThrows(IllegalArgumentException.class, () -> new SpecBuilder("../x", BUSYBOX, rootfs, FULL_ROOT));
+        assertThrows(IllegalArgumentException.class, () -> new SpecBuilder("../x", BUSYBOX, ImageUsers.in(rootfs), FULL_ROOT));
     }
 
     @Test
