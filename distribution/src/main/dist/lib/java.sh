@@ -34,11 +34,9 @@ fi
 # only used by a JVM started like the one that recorded it):
 #  -XX:+UseSerialGC -XX:TieredStopAtLevel=1   a short-lived process: the simplest collector, the first compiler tier
 #  -XX:-UsePerfData                           no hsperfdata file to create and delete
-#  -Djdk.console=java.base                    System.console() without looking for JLine among the JDK's modules
-#  -Djava.security.properties==lib/cli.security
-#                                             one security provider instead of the JDK's list (see that file)
-HAWSER_CLI_OPTIONS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.console=java.base"
-if [ -n "${HAWSER_HOME:-}" ]; then
-    HAWSER_CLI_SECURITY="-Djava.security.properties==$HAWSER_HOME/lib/cli.security"
-    HAWSER_CLI_CACHE="$HAWSER_HOME/lib/hawser-cli.aot"
-fi
+#  -Djdk.console=java.base                    System.console() from the JDK's own console, not a JLine one
+#  --add-exports java.base/sun.security.jca, java.base/sun.nio.ch
+#                                             the thread's security providers and the default selector provider,
+#                                             to open the socket the short way (io.hawser.cli.UnixSockets)
+HAWSER_CLI_OPTIONS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.console=java.base --add-exports=java.base/sun.security.jca=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED"
+HAWSER_CLI_CACHE="${HAWSER_HOME:-}/lib/hawser-cli.aot"

@@ -30,8 +30,15 @@ public final class CacheTraining {
     private CacheTraining() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        Path directory = Files.createTempDirectory("hawser-cli-training");
+        // the client's way first, as in a call: the stand-in's server socket would otherwise
+        // initialise the JDK's unix socket class the usual way, and the cache would record that
+        UnixSockets.open().close();
+        // not Files.createTempDirectory: its random names would start the JDK's security providers,
+        // which the client never does, and the cache would record them
+        Path directory = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                "hawser-cli-training-" + ProcessHandle.current().pid()));
         Path socket = directory.resolve("hawser.sock");
+        Files.deleteIfExists(socket);
         int status;
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));

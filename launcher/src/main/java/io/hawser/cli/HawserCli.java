@@ -9,7 +9,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -43,7 +42,11 @@ public final class HawserCli {
     private HawserCli() {}
 
     public static void main(String[] argv) {
-        System.exit(run(argv));
+        int status = run(argv);
+        System.out.flush();
+        System.err.flush();
+        // the terminal is restored already; the JVM's orderly exit only costs milliseconds more
+        Runtime.getRuntime().halt(status);
     }
 
     static int run(String[] argv) {
@@ -74,7 +77,7 @@ public final class HawserCli {
         // not closed: the exit closes it, and closing it here would first initialise the JDK's
         // extended socket options (a library to load and five probing sockets: milliseconds per call)
         try {
-            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            SocketChannel channel = UnixSockets.open();
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {
