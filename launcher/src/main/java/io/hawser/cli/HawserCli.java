@@ -187,8 +187,13 @@ public final class HawserCli {
     }
 
     private static int envInt(String name, int fallback) {
+        String value = System.getenv(name);
+        if (value == null || value.isEmpty()) {
+            // the usual case, answered without building an exception on every call
+            return fallback;
+        }
         try {
-            return Integer.parseInt(System.getenv().getOrDefault(name, ""));
+            return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             return fallback;
         }

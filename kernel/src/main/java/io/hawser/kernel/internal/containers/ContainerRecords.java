@@ -185,12 +185,13 @@ public class ContainerRecords {
     public boolean claim(String id, Announcement announcement) throws IOException {
         // the column comes from the enum, never from input
         String sql = "UPDATE containers SET " + announcement.column + " = 1 WHERE id = ? AND " + announcement.column + " = 0";
-        return metadata.transaction(connection -> update(connection, sql, id) == 1);
+        // not waiting for the disk: a power cut ends the task too, and at worst an event comes twice
+        return metadata.transactionUnsynced(connection -> update(connection, sql, id) == 1);
     }
 
     /** Forgets what was announced, before the container gets a new task. */
     public void resetAnnouncements(String id) throws IOException {
-        metadata.transaction(connection -> update(connection,
+        metadata.transactionUnsynced(connection -> update(connection,
                 "UPDATE containers SET exit_published = 0, oom_published = 0 WHERE id = ?", id));
     }
 

@@ -67,6 +67,30 @@ class MetadataTest {
     }
 
     @Test
+    void anUnsyncedTransactionCommitsAndLeavesFullSyncForTheNext() throws IOException {
+        try (Metadata metadata = new Metadata(root)) {
+            assertEquals("0", metadata.transactionUnsynced(connection -> {
+                connection.createStatement().executeUpdate("INSERT INTO leases (id, created) VALUES ('light', 1)");
+                try (Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("PRAGMA synchronous")) {
+                    rows.next();
+                    return rows.getString(1);
+                }
+            }));
+            assertEquals("2", pragma(metadata, "synchronous"));
+        }
+        try (Metadata metadata = new Metadata(root)) {
+            assertEquals(1, (int) metadata.transaction(connection -> {
+                try (Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SELECT count(*) FROM leases WHERE id = 'light'")) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }));
+        }
+    }
+
+    @Test
     void reopeningKeepsVersionAndRows() throws IOException {
         try (Metadata metadata = new Metadata(root)) {
             metadata.transaction(connection -> connection.createStatement().executeUpdate(
