@@ -1,10 +1,7 @@
 package io.hawser.runtime.runc;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -14,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +45,8 @@ import io.hawser.host.FileTrees;
  *     short path under {@code --socket-dir-path}; conmon binds it through {@code /proc/self/fd/N/attach}
  *     and {@link AttachSocket} connects the same way, so the path's length does not matter.
  * <li>{@code --container-pidfile S/container.pid}: handed to {@code runc create --pid-file}.
- * <li>{@code --conmon-pidfile S/conmon.pid}: written by the long-lived conmon after its fork.
+ * <li>{@code --conmon-pidfile S/conmon.pid}: the long-lived conmon's pid, written by its parent
+ *     after the fork.
  * <li>{@code --persist-dir S}: conmon writes {@code S/exit} (the exit code in decimal: a process
  *     killed by signal N gives 128+N) and {@code S/oom} when the OOM killer ended it — the layout
  *     {@link io.hawser.shim.ExitFile} reads. {@code --exit-dir} is not passed: it would write a
@@ -61,32 +61,31 @@ import io.hawser.host.FileTrees;
  *     a byte of its output is missed: conmon reads the start pipe ({@code _OCI_STARTPIPE}) once
  *     before forking, writes a line to the attach pipe ({@code _OCI_ATTACHPIPE}) once its attach
  *     socket listens, and its child reads the start pipe again before running the runtime. Both
- *     pipes are fifos in the state directory, opened read-write by the shell so that neither side's
- *     open blocks.
+ *     pipes are fifos in the state directory, opened read-write on both sides (conmon's as its
+ *     descriptors 4 and 5) so that neither side's open blocks.
  * </ul>
  * No {@code --sync}: without it conmon forks twice and the parent exits, so the monitor is
  * re-parented to pid 1 (or the nearest subreaper) and outlives this JVM. No {@code --syslog} or
  * {@code --log-level}: the monitor points its own stdin, stdout and stderr at {@code /dev/null}, so
- * its messages would go nowhere useful; what it prints before forking (bad flags) goes to
- * {@code S/conmon.stderr}. On these machines it always logs that it cannot lower its
- * {@code oom_score_adj} (no {@code CAP_SYS_RESOURCE}) and carries on.
+ * its messages would go nowhere useful; what it prints before forking goes to
+ * {@code S/conmon.stderr}, stdout included (glib reports a bad flag there). On these machines it
+ * always logs that it cannot lower its {@code oom_score_adj} (no {@code CAP_SYS_RESOURCE}) and
+ * carries on.
  *
  * <p>The sync pipe: conmon reports the result of {@code runc create} on the file descriptor named
  * by the environment variable {@code _OCI_SYNCPIPE}. It cannot be stdout, which conmon replaces
- * with {@code /dev/null}, and Java passes a child no descriptors but 0–2, so conmon is started
- * through {@code sh -c '{ "$0" "$@" 3>&1 || echo … >&2; } | head -n 1'}: descriptor 3 is a pipe
- * that survives the replacement, and {@code head} copies its first line (the only one read) to the
- * JVM's stdout pipe. The shell in between is needed, not just {@code exec} of conmon: the process
- * Java started must not exit before the line is in the JVM's pipe. Without {@code --sync} conmon's
- * parent exits right after forking, before {@code runc create} has run, and when a child exits the
- * JDK's process reaper drains what is in its stdout pipe <em>at that moment</em> and closes the
- * pipe ({@code ProcessImpl.ProcessPipeInputStream.processExited}); a line the detached monitor
- * writes later is lost and the reader sees end of file. The JVM's first launch always lost that
- * race (its reader thread starts slowly), later ones usually won it. The shell now exits only after
- * {@code head} has copied the line (or seen end of file), so the reaper keeps the line.
- * conmon's own exit status is lost in the pipeline (no {@code pipefail} in dash), so a failing
- * conmon says so on stderr.
- * A command missing from the image arrives there as runc's
+ * with {@code /dev/null}, and {@link ProcessBuilder} passes a child no descriptors but 0–2, so
+ * conmon is started with {@code posix_spawn(3)} ({@link SpawnedChild}), which makes a pipe its
+ * descriptor 3. Through {@link ProcessBuilder} that took a shell, and a {@code head} to keep the
+ * JDK's child alive until the line was in the JVM's pipe (the JDK's reaper closes a child's stdout
+ * pipe when the child exits, and conmon's first process exits before the monitor reports): three
+ * program starts, a few milliseconds on every launch. The pipe's write end is held by conmon's
+ * first process, which exits once it has forked the monitor and written {@code conmon.pid}, and by
+ * the monitor, which keeps it until it exits: the line comes from the monitor after
+ * {@code runc create}, and end of file before a line means conmon ended without reporting (bad
+ * flags, for one; its first process's exit status and {@code conmon.stderr} say why). The first
+ * process is the JVM's child, reaped here with {@code waitpid(2)}: the JDK's reaper does not know it.
+ * A command missing from the image arrives on the sync pipe as runc's
  * {@code exec: "CMD": executable file not found in $PATH}; runc has then already removed the
  * container, and conmon exits without an exit file.
  */
@@ -145,27 +144,33 @@ public final class ConmonLauncher {
             throw new IllegalArgumentException("only an exec with a log is launched attached");
         }
         Path stateDir = Files.createDirectories(launch.stateDir());
-        // conmon also writes its OOM marker to its working directory, which must not be the daemon's
-        ProcessBuilder builder = new ProcessBuilder(command(launch, attach))
-                .directory(stateDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectError(stateDir.resolve(CONMON_STDERR).toFile());
-        builder.environment().put("_OCI_SYNCPIPE", "3");
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put("_OCI_SYNCPIPE", Integer.toString(SpawnedChild.PIPE_FD));
+        List<Path> fifos = List.of();
         if (attach) {
             LibC.INSTANCE.mkfifo(stateDir.resolve(START_FIFO).toString(), 0600);
             LibC.INSTANCE.mkfifo(stateDir.resolve(ATTACH_FIFO).toString(), 0600);
-            builder.environment().put("_OCI_STARTPIPE", "4");
-            builder.environment().put("_OCI_ATTACHPIPE", "5");
-            builder.environment().put("HAWSER_START", stateDir.resolve(START_FIFO).toString());
-            builder.environment().put("HAWSER_ATTACHED", stateDir.resolve(ATTACH_FIFO).toString());
+            // conmon's descriptors 4 and 5
+            fifos = List.of(stateDir.resolve(START_FIFO), stateDir.resolve(ATTACH_FIFO));
+            environment.put("_OCI_STARTPIPE", "4");
+            environment.put("_OCI_ATTACHPIPE", "5");
         }
-        Process process = builder.start();
+        SpawnedChild conmon;
+        try {
+            // conmon also writes its OOM marker to its working directory, which must not be the daemon's
+            conmon = SpawnedChild.spawn(command(launch, attach), environment, stateDir,
+                    stateDir.resolve(CONMON_STDERR), fifos, timeout);
+        } catch (IOException | RuntimeException e) {
+            // nothing runs: the fifos and conmon.stderr are all there is to remove
+            FileTrees.delete(stateDir);
+            throw e;
+        }
         AttachSocket attachment = null;
         try {
             if (attach) {
-                attachment = attachBeforeStart(launch, process);
+                attachment = attachBeforeStart(launch, conmon);
             }
-            awaitCreated(launch, process);
+            awaitCreated(launch, conmon);
             ConmonContainer container = new ConmonContainer(launch.id(), stateDir,
                     readPid(stateDir.resolve(CONTAINER_PIDFILE)), readPid(stateDir.resolve(CONMON_PIDFILE)));
             return new Launched(container, Optional.ofNullable(attachment));
@@ -173,9 +178,12 @@ public final class ConmonLauncher {
             if (attachment != null) {
                 attachment.close();
             }
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            // before abandoning: a first process killed here forks no monitor that abandon would miss
+            conmon.close();
             abandon(launch, stateDir);
             throw e;
+        } finally {
+            conmon.close();
         }
     }
 
@@ -185,7 +193,7 @@ public final class ConmonLauncher {
      *
      * @return the connection, or {@code null} when conmon ended first; its sync pipe says why
      */
-    private AttachSocket attachBeforeStart(ConmonLaunch launch, Process process) throws IOException, InterruptedException {
+    private AttachSocket attachBeforeStart(ConmonLaunch launch, SpawnedChild conmon) throws IOException, InterruptedException {
         Path stateDir = launch.stateDir();
         // read-write: opening a fifo so never blocks (a blocked open would pin a virtual thread)
         try (FileChannel start = FileChannel.open(stateDir.resolve(START_FIFO), StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -201,8 +209,8 @@ public final class ConmonLauncher {
                     report.completeExceptionally(e);
                 }
             });
-            // holding the fifo open ourselves, its end of file never comes; conmon's end does
-            process.onExit().thenRun(() -> report.complete(null));
+            // holding the fifo open ourselves, its end of file never comes; the sync pipe's line or end does
+            conmon.firstLine().thenRun(() -> report.complete(null));
             String line;
             try {
                 line = report.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -263,11 +271,7 @@ public final class ConmonLauncher {
     private List<String> command(ConmonLaunch launch, boolean attach) {
         Path state = launch.stateDir();
         ConmonLaunch.Streams streams = launch.streams();
-        // not exec: see the class comment, the JVM must read the sync line from a child that lives until it is written
-        String pipes = attach ? " 4<>\"$HAWSER_START\" 5<>\"$HAWSER_ATTACHED\"" : "";
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "{ \"$0\" \"$@\" 3>&1" + pipes + " || echo \"conmon exited with status $?\" >&2; } | head -n 1",
-                conmon.toString(),
+        List<String> command = new ArrayList<>(List.of(conmon.toString(),
                 "--api-version", "1",
                 "--cid", launch.id(), "--cuuid", launch.id(), "--name", launch.id(),
                 "--runtime", runtime.runtime().toString(),
@@ -296,25 +300,25 @@ public final class ConmonLauncher {
         return command;
     }
 
-    /** Reads conmon's report of {@code runc create}: a pid, or on failure the runtime's error. */
-    private void awaitCreated(ConmonLaunch launch, Process process) throws IOException, InterruptedException {
+    /**
+     * Reads conmon's report of {@code runc create}: a pid, or on failure the runtime's error; and
+     * reaps conmon's first process, which has then written {@code conmon.pid}.
+     */
+    private void awaitCreated(ConmonLaunch launch, SpawnedChild conmon) throws IOException, InterruptedException {
         String report;
-        try (BufferedReader sync = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            report = CompletableFuture.supplyAsync(() -> readLine(sync), Thread.ofVirtual()::start)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .orElse(null);
-        } catch (TimeoutException e) {
-            // the shell and head still wait on the sync pipe
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new IOException("conmon did not report creating container " + launch.id() + " within " + timeout);
+        try {
+            report = conmon.firstLine().get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new IOException("conmon did not report creating container " + launch.id() + " within " + timeout);
+            }
             throw new IOException("reading conmon's sync pipe for container " + launch.id() + " failed", e.getCause());
         }
+        // the first process exits right after forking, long before the monitor reports, or has closed the pipe failing
+        int status = conmon.awaitExit(timeout);
         if (report == null) {
-            process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             throw new IOException("conmon exited without reporting on container " + launch.id()
-                    + ": " + conmonErrors(launch.stateDir()));
+                    + ": " + conmonErrors(launch.stateDir(), status));
         }
         JsonNode message = JSON.readTree(report);
         long pid = message.path("data").asLong(-1);
@@ -337,14 +341,6 @@ public final class ConmonLauncher {
         }
     }
 
-    private static Optional<String> readLine(BufferedReader reader) {
-        try {
-            return Optional.ofNullable(reader.readLine());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** One line from a pipe, read byte by byte so nothing after it is consumed; null at end of file. */
     private static String readLine(InputStream pipe) throws IOException {
         StringBuilder line = new StringBuilder();
@@ -360,6 +356,15 @@ public final class ConmonLauncher {
     private static String conmonErrors(Path stateDir) throws IOException {
         Path errors = stateDir.resolve(CONMON_STDERR);
         return Files.exists(errors) ? Files.readString(errors).strip() : "";
+    }
+
+    /** What conmon printed before forking, then its exit status when that says it failed. */
+    private static String conmonErrors(Path stateDir, int status) throws IOException {
+        String errors = conmonErrors(stateDir);
+        if (status == 0) {
+            return errors;
+        }
+        return (errors.isEmpty() ? "" : errors + "\n") + "conmon exited with status " + status;
     }
 
     /** The message of runc's logrus-formatted error, unquoted; any other text as it is. */

@@ -127,6 +127,24 @@ class ConmonLauncherTest {
         assertNotEquals(ProcessHandle.current().pid(), parent, "conmon is a child of the JVM");
         assertTrue(ProcessHandle.current().descendants().noneMatch(process -> process.pid() == conmon.pid()),
                 "conmon is a descendant of the JVM");
+        assertEquals(List.of(), conmonChildren(), "conmon's first process, the JVM's child, is not reaped");
+    }
+
+    @Test
+    void aConmonThatFailsBeforeForkingIsNamedWithItsStatusAndErrors() throws Exception {
+        Path failing = temp.resolve("conmon-with-a-bad-flag");
+        Files.writeString(failing, "#!/bin/sh\nexec " + Executables.find("conmon").orElseThrow() + " --no-such-flag \"$@\"\n");
+        failing.toFile().setExecutable(true);
+        launcher = new ConmonLauncher(failing, runc, TIMEOUT);
+        String id = idFor();
+
+        IOException error = assertThrows(IOException.class, () -> launch(id, false, "true"));
+
+        assertTrue(error.getMessage().startsWith("conmon exited without reporting on container " + id + ": "), error.getMessage());
+        assertTrue(error.getMessage().contains("--no-such-flag"), error.getMessage());
+        assertTrue(error.getMessage().endsWith("\nconmon exited with status 1"), error.getMessage());
+        assertFalse(Files.exists(temp.resolve("state").resolve(id)), "state directory left behind");
+        assertEquals(List.of(), conmonChildren(), "the failed conmon is not reaped");
     }
 
     @Test
@@ -162,6 +180,17 @@ class ConmonLauncherTest {
                 new ConmonLaunch.Streams(temp.resolve(id + ".log"), terminal, false, false), null), false).container();
         launched.add(container);
         return container;
+    }
+
+    /** The JVM's children that are or were conmon, zombies included. */
+    private static List<Long> conmonChildren() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).filter(pid -> {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("conmon");
+            } catch (IOException gone) {
+                return false;
+            }
+        }).toList();
     }
 
     private Path logOf(ConmonContainer container) {
