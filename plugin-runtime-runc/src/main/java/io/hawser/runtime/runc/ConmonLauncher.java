@@ -53,6 +53,9 @@ import io.hawser.host.FileTrees;
  *     second copy named after the id into a shared directory.
  * <li>{@code --log-path k8s-file:L}: output in the CRI log format,
  *     {@code TIME STREAM F|P TEXT} per line; {@code none:} when output is discarded.
+ * <li>{@code --no-sync-log}: conmon does not {@code fsync} the log when the process ends, as
+ *     containerd's shim and docker's loggers never do; the sync came before the exit file, so
+ *     every exit (and a whole {@code run --rm}) waited milliseconds for the disk.
  * <li>{@code --terminal}, {@code --stdin} when asked; {@code --leave-stdin-open} unless stdin is to
  *     close with the first client that detaches.
  * <li>For an exec, {@code --exec --exec-process-spec P}: conmon runs {@code RUNC exec -d --process P}
@@ -280,7 +283,8 @@ public final class ConmonLauncher {
                 "--container-pidfile", state.resolve(CONTAINER_PIDFILE).toString(),
                 "--conmon-pidfile", state.resolve(CONMON_PIDFILE).toString(),
                 "--persist-dir", state.toString(),
-                "--log-path", streams.logPath() == null ? "none:" : "k8s-file:" + streams.logPath()));
+                "--log-path", streams.logPath() == null ? "none:" : "k8s-file:" + streams.logPath(),
+                "--no-sync-log"));
         runtime.globalArgs().forEach(arg -> command.add("--runtime-arg=" + arg));
         if (streams.terminal()) {
             command.add("--terminal");
