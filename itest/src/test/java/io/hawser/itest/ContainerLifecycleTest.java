@@ -112,6 +112,26 @@ class ContainerLifecycleTest extends ContainerFixture {
     }
 
     @Test
+    void rmForceEndsAContainerWhileAnExecIsAttached() throws Exception {
+        String name = uniqueName("rm-exec");
+        String id = runDetached(name, images.busybox(), "sleep", "1000");
+        Process exec = new ProcessBuilder(daemon.cli("exec", name, "sleep", "1001")).redirectErrorStream(true).start();
+        try {
+            Hawserd.awaitTrue("the exec runs", () -> daemon.hawser("exec", name, "sh", "-c", "cat /proc/[0-9]*/cmdline").out()
+                    .contains("sleep\0" + "1001\0"));
+
+            // the exec's client deletes its exec as it ends, while the removal deletes the task's execs
+            Result rm = daemon.hawser("rm", "-f", name);
+            assertEquals(0, rm.status(), rm.err());
+            assertTrue(exec.waitFor(60, TimeUnit.SECONDS), "the exec's client ends with the container");
+            assertFalse(containerNames().contains(name), "ps -a after rm -f");
+            assertNoTraceOf(id);
+        } finally {
+            exec.destroyForcibly();
+        }
+    }
+
+    @Test
     void logsShowTheOutputFollowItAndTailIt() throws Exception {
         String name = uniqueName("logs");
         String id = runDetached(name, images.busybox(), "sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.5; echo oops >&2; "

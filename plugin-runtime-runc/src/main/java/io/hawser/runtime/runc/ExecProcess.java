@@ -76,7 +76,9 @@ final class ExecProcess extends ConmonProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the exit of " + describe());
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("waiting for the exit of " + describe() + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException(describe() + " did not end within " + runtime.timeout(), e);
         }
     }

@@ -358,11 +358,19 @@ final class RuncTask extends ConmonProcess implements Task {
             dirs.forEach(dir -> ids.add(dir.getFileName().toString()));
         }
         for (String execId : ids) {
-            Optional<Process> exec = process(execId);
-            if (exec.isPresent()) {
-                // they died with the container's pid namespace; their conmons are writing exit files
-                ((ExecProcess) exec.get()).awaitExit();
-                exec.get().delete();
+            Optional<Process> found = process(execId);
+            if (found.isPresent()) {
+                ExecProcess exec = (ExecProcess) found.get();
+                try {
+                    // they died with the container's pid namespace; their conmons are writing exit files
+                    exec.awaitExit();
+                    exec.delete();
+                } catch (IOException e) {
+                    // the exec's own caller (an attached `hawser exec`) deleted it as it ended
+                    if (Files.exists(exec.stateDir())) {
+                        throw e;
+                    }
+                }
             }
         }
     }
