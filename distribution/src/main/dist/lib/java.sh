@@ -33,10 +33,12 @@ fi
 # The client's JVM options, shared by bin/hawser and lib/record-cli-cache (an ahead-of-time cache is
 # only used by a JVM started like the one that recorded it):
 #  -XX:+UseSerialGC -XX:TieredStopAtLevel=1   a short-lived process: the simplest collector, the first compiler tier
+#  -XX:CompileThresholdScaling=20             and only for what runs long (streaming output): compiling the start's
+#                                             methods competes for the CPU with the daemon, runc and the container
 #  -XX:-UsePerfData                           no hsperfdata file to create and delete
 #  -Djdk.console=java.base                    System.console() from the JDK's own console, not a JLine one
 #  --add-exports java.base/sun.security.jca, java.base/sun.nio.ch
 #                                             the thread's security providers and the default selector provider,
 #                                             to open the socket the short way (io.hawser.cli.UnixSockets)
-HAWSER_CLI_OPTIONS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.console=java.base --add-exports=java.base/sun.security.jca=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED"
+HAWSER_CLI_OPTIONS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=20 -XX:-UsePerfData -Djdk.console=java.base --add-exports=java.base/sun.security.jca=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED"
 HAWSER_CLI_CACHE="${HAWSER_HOME:-}/lib/hawser-cli.aot"
