@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 
@@ -46,14 +47,27 @@ class UnixSocketsTest {
     }
 
     @Test
-    void aWholeExchangeStartsNoSecurityProviderOfTheJdk() throws IOException, InterruptedException {
-        Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    void aClientsWholeExchangeStartsNoSecurityProviderOfTheJdk() throws Exception {
+        Path socket = directory.resolve("stand-in.sock");
+        Thread standIn = Thread.ofPlatform().start(() -> {
+            try {
+                CacheTraining.main(new String[] {socket.toString()});
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        while (!Files.exists(socket) && standIn.isAlive()) {
+            Thread.onSpinWait();
+        }
+        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-exports=java.base/sun.security.jca=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"), CacheTraining.class.getName())
+                "-Xlog:class+load=info:stdout", "-cp", System.getProperty("java.class.path"), HawserCli.class.getName(),
+                "--address", socket.toString(), "version")
                 .redirectErrorStream(true).start();
-        String output = new String(training.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-        assertEquals(0, training.waitFor(), output);
+        assertEquals(0, client.waitFor(), output);
+        standIn.join();
         assertTrue(output.contains("training: version"), output);
         assertTrue(output.contains(" io.hawser.cli.UnixSockets$UrandomProvider "), "the short way was taken");
         assertFalse(output.contains(" sun.security.provider.Sun "), "the JDK's SUN provider was started");
