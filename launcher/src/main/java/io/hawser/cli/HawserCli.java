@@ -39,6 +39,9 @@ public final class HawserCli {
 
     private static final String UNIX_SCHEME = "unix://";
 
+    /** Set by {@code bin/hawser}: {@code true} when stdin and stdout are a terminal. */
+    static final String TERMINAL_PROPERTY = "hawser.terminal";
+
     private HawserCli() {}
 
     public static void main(String[] argv) {
@@ -94,7 +97,7 @@ public final class HawserCli {
     private static int converse(SocketChannel channel, List<String> args) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
-        boolean terminal = System.console() != null && System.console().isTerminal();
+        boolean terminal = onATerminal();
         int columns = envInt("COLUMNS", 80);
         int rows = envInt("LINES", 24);
         new Request(args, terminal, columns, rows, System.getProperty("user.dir")).toFrame().write(out);
@@ -184,6 +187,19 @@ public final class HawserCli {
         } catch (IOException e) {
             // the daemon ended the command (and the connection) while input was still coming
         }
+    }
+
+    /**
+     * Whether stdin and stdout are a terminal: as {@code bin/hawser} found with the shell's
+     * {@code test -t} (the JDK's console costs a look through its modules for providers first), else
+     * as the JDK's console says.
+     */
+    private static boolean onATerminal() {
+        String found = System.getProperty(TERMINAL_PROPERTY);
+        if (found != null) {
+            return Boolean.parseBoolean(found);
+        }
+        return System.console() != null && System.console().isTerminal();
     }
 
     private static int envInt(String name, int fallback) {
