@@ -1,10 +1,11 @@
 package io.hawser.cli.wire;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,22 +29,63 @@ public record Request(List<String> args, boolean terminal, int columns, int rows
         Objects.requireNonNull(workingDirectory, "workingDirectory");
     }
 
-    /** The {@link Frame.Kind#REQUEST} frame for this request. */
+    /**
+     * The {@link Frame.Kind#REQUEST} frame for this request, in {@link DataOutputStream}'s layout
+     * (which {@link #fromFrame} reads) but laid out by a byte buffer: the stream's first
+     * {@code writeInt} or {@code writeUTF} sets up the JDK's byte-array var handles, milliseconds
+     * of the client's start before its request is on its way.
+     */
     public Frame toFrame() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(LAYOUT);
-            out.writeBoolean(terminal);
-            out.writeInt(columns);
-            out.writeInt(rows);
-            out.writeUTF(workingDirectory);
-            out.writeInt(args.size());
-            for (String arg : args) {
-                out.writeUTF(arg);
+        List<String> strings = new ArrayList<>(args.size() + 1);
+        strings.add(workingDirectory);
+        strings.addAll(args);
+        int size = Integer.BYTES * 4 + 1;
+        for (String string : strings) {
+            size += Short.BYTES + modifiedUtf8Length(string);
+        }
+        ByteBuffer payload = ByteBuffer.allocate(size)
+                .putInt(LAYOUT)
+                .put((byte) (terminal ? 1 : 0))
+                .putInt(columns)
+                .putInt(rows);
+        putModifiedUtf8(payload, workingDirectory);
+        payload.putInt(args.size());
+        for (String arg : args) {
+            putModifiedUtf8(payload, arg);
+        }
+        return new Frame(Frame.Kind.REQUEST, payload.array());
+    }
+
+    /** The length of {@code writeUTF}'s encoding of a string, without its two length bytes. */
+    private static int modifiedUtf8Length(String string) throws IOException {
+        int length = 0;
+        for (int i = 0; i < string.length(); i++) {
+            char c = string.charAt(i);
+            length += c >= 1 && c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
+        }
+        if (length > MAX_UTF_LENGTH) {
+            throw new UTFDataFormatException("an argument of " + length + " bytes exceeds " + MAX_UTF_LENGTH);
+        }
+        return length;
+    }
+
+    /** {@code writeUTF}'s encoding: the length in two bytes, then each char in one to three (NUL in two). */
+    private static void putModifiedUtf8(ByteBuffer buffer, String string) throws IOException {
+        buffer.putShort((short) modifiedUtf8Length(string));
+        for (int i = 0; i < string.length(); i++) {
+            char c = string.charAt(i);
+            if (c >= 1 && c <= 0x7f) {
+                buffer.put((byte) c);
+            } else if (c <= 0x7ff) {
+                buffer.put((byte) (0xc0 | (c >> 6))).put((byte) (0x80 | (c & 0x3f)));
+            } else {
+                buffer.put((byte) (0xe0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3f))).put((byte) (0x80 | (c & 0x3f)));
             }
         }
-        return new Frame(Frame.Kind.REQUEST, bytes.toByteArray());
     }
+
+    /** The longest string {@code writeUTF} writes: its length must fit an unsigned short. */
+    private static final int MAX_UTF_LENGTH = 0xffff;
 
     /** Decodes a {@link Frame.Kind#REQUEST} frame. */
     public static Request fromFrame(Frame frame) throws IOException {

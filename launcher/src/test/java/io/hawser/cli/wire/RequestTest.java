@@ -1,5 +1,6 @@
 package io.hawser.cli.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,33 @@ class RequestTest {
             out.writeInt(argumentCount);
         }
         return new Frame(Frame.Kind.REQUEST, bytes.toByteArray());
+    }
+
+    @Test
+    void requestIsLaidOutAsDataOutputStreamWouldLayItOut() throws IOException {
+        List<String> args = List.of("run", "nul\0inside", "é ☃ \uD83D\uDE00", "", "x".repeat(70_000 / 3));
+        Request request = new Request(args, true, 132, 43, "/home/op");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(expected)) {
+            out.writeInt(2);
+            out.writeBoolean(true);
+            out.writeInt(132);
+            out.writeInt(43);
+            out.writeUTF("/home/op");
+            out.writeInt(args.size());
+            for (String arg : args) {
+                out.writeUTF(arg);
+            }
+        }
+
+        assertArrayEquals(expected.toByteArray(), request.toFrame().payload());
+        assertEquals(request, Request.fromFrame(throughTheWire(request.toFrame())));
+    }
+
+    @Test
+    void anArgumentTooLongForItsLengthIsRefused() {
+        Request request = new Request(List.of("x".repeat(0x10000)), false, 80, 24, "/");
+        assertThrows(java.io.UTFDataFormatException.class, request::toFrame);
     }
 
     @Test
