@@ -11,7 +11,8 @@ import com.sun.jna.Pointer;
  * blocking, so a dead conmon is an error rather than a hang; and exec'd processes get signals the
  * JDK cannot send; a conmon, which is not the JVM's child, is awaited through a pidfd; and conmon
  * is started with {@code posix_spawn(3)}, which unlike the JDK can hand it descriptors past 2 (see
- * {@link SpawnedChild}). Each failing call throws with its errno, but the {@code posix_spawn}
+ * {@link SpawnedChild}), as are the OCI runtime's subcommands, without the JDK's extra exec of its
+ * {@code jspawnhelper} (see {@link SpawnedCommand}). Each failing call throws with its errno, but the {@code posix_spawn}
  * family, which returns the error number instead.
  */
 interface LibC extends Library {
