@@ -2,6 +2,7 @@ package io.hawser.runtime.runc;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -332,17 +333,20 @@ final class RuncTask extends ConmonProcess implements Task {
                     + status.name().toLowerCase() + "; stop it first");
         }
         deleteExecs();
+        // the root filesystem goes while the runtime deletes the container: no process of it is
+        // left (a process the runtime still kills holds its own copy of the mount, in its namespace)
+        CompletableFuture<Void> unmounted = record.rootfs() == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> unmount(Path.of(record.rootfs())), Thread.ofVirtual()::start);
         try {
             runc().delete(id(), status == Status.UNKNOWN);
         } catch (IOException e) {
             if (runc().list().contains(id())) {
+                // the unmount may go on: a second delete finds the root filesystem unmounted or does it
                 throw e;
             }
         }
+        awaitUnmounted(unmounted);
         ExitStatus exit = release();
-        if (record.rootfs() != null) {
-            unmount(Path.of(record.rootfs()));
-        }
         FileTrees.delete(stateDir);
         runtime.forget(id());
         return exit;
@@ -375,12 +379,28 @@ final class RuncTask extends ConmonProcess implements Task {
         }
     }
 
-    private void unmount(Path rootfs) throws IOException {
+    private void unmount(Path rootfs) {
         try {
-            runtime.mounter().unmount(rootfs);
-        } catch (IOException busy) {
-            // a straggler with a file open inside must not keep the task from going
-            runtime.mounter().detach(rootfs);
+            try {
+                runtime.mounter().unmount(rootfs);
+            } catch (IOException busy) {
+                // a straggler with a file open inside must not keep the task from going
+                runtime.mounter().detach(rootfs);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitUnmounted(CompletableFuture<Void> unmounted) throws IOException {
+        try {
+            unmounted.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while unmounting a root filesystem");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause()
+                    : new IOException("unmounting a root filesystem failed", e.getCause());
         }
     }
 
