@@ -362,18 +362,17 @@ final class RuncTask extends ConmonProcess implements Task {
             dirs.forEach(dir -> ids.add(dir.getFileName().toString()));
         }
         for (String execId : ids) {
-            Optional<Process> found = process(execId);
-            if (found.isPresent()) {
-                ExecProcess exec = (ExecProcess) found.get();
-                try {
+            try {
+                Optional<Process> found = process(execId);
+                if (found.isPresent()) {
                     // they died with the container's pid namespace; their conmons are writing exit files
-                    exec.awaitExit();
-                    exec.delete();
-                } catch (IOException e) {
-                    // the exec's own caller (an attached `hawser exec`) deleted it as it ended
-                    if (Files.exists(exec.stateDir())) {
-                        throw e;
-                    }
+                    ((ExecProcess) found.get()).awaitExit();
+                    found.get().delete();
+                }
+            } catch (IOException e) {
+                // the exec's own caller (an attached `hawser exec`) deleted it as it ended
+                if (Files.exists(execs.resolve(execId))) {
+                    throw e;
                 }
             }
         }
