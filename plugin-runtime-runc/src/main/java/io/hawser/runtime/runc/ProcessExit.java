@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 import com.sun.jna.LastErrorException;
 
@@ -22,21 +24,69 @@ final class ProcessExit {
 
     private ProcessExit() {}
 
+    /** /proc reports times in USER_HZ ticks, 100 a second on every architecture Linux runs on. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    /** When the machine booted, in milliseconds since the epoch; read once. */
+    private static volatile long bootMillis = -1;
+
+    /**
+     * A process as {@code /proc/PID/stat} shows it.
+     *
+     * @param running     whether it runs: it exists and is not a zombie
+     * @param startMillis when it started, in milliseconds since the epoch, computed as the JDK's
+     *                    {@code ProcessHandle.Info.startInstant()} computes it (records written
+     *                    with that compare equal)
+     */
+    record Stat(boolean running, long startMillis) {}
+
     /** Whether the process runs: it exists and is not a zombie. */
     static boolean running(long pid) {
+        return stat(pid).map(Stat::running).orElse(false);
+    }
+
+    /**
+     * The process's state and start time from one read of {@code /proc/PID/stat}, rather than
+     * through {@link ProcessHandle#info()}, which also reads its command line and status and looks
+     * its user up in the password database, on the way of every container start.
+     *
+     * @return empty when there is no such process
+     */
+    static Optional<Stat> stat(long pid) {
         String stat;
         try {
             stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
-            return false;
+            return Optional.empty();
         } catch (IOException e) {
             // /proc unreadable for another reason: only the kernel can still tell
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .map(p -> new Stat(true, p.info().startInstant().map(Instant::toEpochMilli).orElse(0L)));
         }
-        // "PID (COMM) STATE …": the command may hold spaces and parentheses, the state follows the last ')'
+        // "PID (COMM) STATE PPID … STARTTIME …": the command may hold spaces and parentheses, the
+        // fields after the last ')' are separated by single spaces; the start time is the 22nd field
         int end = stat.lastIndexOf(')');
-        char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
-        return state != 'Z' && state != 'X';
+        String[] fields = end >= 0 ? stat.substring(end + 2).split(" ") : new String[0];
+        if (fields.length < 20) {
+            return Optional.of(new Stat(true, 0));
+        }
+        char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
+        long startTicks = Long.parseLong(fields[19]);
+        return Optional.of(new Stat(state != 'Z' && state != 'X', bootMillis() + startTicks * 1000 / TICKS_PER_SECOND));
+    }
+
+    private static long bootMillis() {
+        if (bootMillis < 0) {
+            try {
+                bootMillis = Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII).stream()
+                        .filter(line -> line.startsWith("btime "))
+                        .mapToLong(line -> Long.parseLong(line.substring("btime ".length()).strip()) * 1000)
+                        .findFirst().orElse(0);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+        return bootMillis;
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +40,7 @@ record ShimRecord(String id, String execId, String bundle, String rootfs, String
     }
 
     ShimRecord launchedAs(ConmonContainer container) {
-        long started = ProcessHandle.of(container.conmonPid()).flatMap(p -> p.info().startInstant())
-                .map(Instant::toEpochMilli).orElse(0L);
+        long started = ProcessExit.stat(container.conmonPid()).map(ProcessExit.Stat::startMillis).orElse(0L);
         return new ShimRecord(id, execId, bundle, rootfs, logPath, terminal, stdin, stdinOnce, container.containerPid(),
                 container.conmonPid(), started);
     }
@@ -57,10 +55,9 @@ record ShimRecord(String id, String execId, String bundle, String rootfs, String
 
     /** Whether this record's conmon still runs: same pid and same start time. */
     boolean conmonAlive() {
-        return ProcessHandle.of(conmonPid)
-                .filter(p -> conmonStartMillis == 0
-                        || p.info().startInstant().map(start -> start.toEpochMilli() == conmonStartMillis).orElse(true))
-                .map(p -> ProcessExit.running(p.pid()))
+        return ProcessExit.stat(conmonPid)
+                .filter(stat -> conmonStartMillis == 0 || stat.startMillis() == 0 || stat.startMillis() == conmonStartMillis)
+                .map(ProcessExit.Stat::running)
                 .orElse(false);
     }
 

@@ -1,5 +1,6 @@
 package io.hawser.runtime.runc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,20 @@ class ProcessExitTest {
         }
         assertFalse(ProcessExit.running(sleeper.pid()));
         assertTrue(ProcessExit.await(sleeper.pid(), Duration.ofMillis(50)));
+    }
+
+    @Test
+    void theStartTimeIsTheJdksSoRecordsWrittenWithItStillMatch() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            long jdk = sleeper.info().startInstant().orElseThrow().toEpochMilli();
+            ProcessExit.Stat stat = ProcessExit.stat(sleeper.pid()).orElseThrow();
+            assertTrue(stat.running());
+            assertEquals(jdk, stat.startMillis());
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+        assertEquals(java.util.Optional.empty(), ProcessExit.stat(sleeper.pid()));
     }
 
     private static long awaitChild(Process parent) throws InterruptedException {
