@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.hawser.runtime.Signals;
 
 /**
  * One start of a program with {@code posix_spawn(3)}, as the JVM's children that {@link ProcessBuilder}
@@ -169,6 +170,26 @@ final class PosixSpawn implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Waits for a child known to be ending to exit, and reaps it. The wait, a poll on a pidfd,
+     * blocks the calling thread in native code (a virtual thread's carrier with it) that long.
+     *
+     * @return its exit status as {@link #reap} gives it; -1 when it still runs after the timeout
+     */
+    static int awaitExit(int pid, Duration timeout) throws IOException {
+        int status = reap(pid, LibC.WNOHANG);
+        if (status < 0 && ProcessExit.await(pid, timeout)) {
+            status = reap(pid, 0);
+        }
+        return status;
+    }
+
+    /** Kills a child (one that has ended already is only reaped) and reaps it; returns its exit status. */
+    static int killAndReap(int pid) {
+        LIBC.kill(pid, Signals.SIGKILL);
+        return reap(pid, 0);
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
-import io.hawser.runtime.Signals;
 
 /**
  * A child process the JVM starts itself with {@code posix_spawn(3)}, for what {@link ProcessBuilder}
@@ -94,10 +93,10 @@ final class SpawnedChild implements AutoCloseable {
      */
     int awaitExit(Duration timeout) throws IOException {
         if (status < 0) {
-            if (!ProcessExit.await(pid, timeout)) {
+            status = PosixSpawn.awaitExit(pid, timeout);
+            if (status < 0) {
                 throw new IOException("pid " + pid + " still runs " + timeout + " after it was to exit");
             }
-            reap(0);
         }
         return status;
     }
@@ -105,16 +104,9 @@ final class SpawnedChild implements AutoCloseable {
     /** Kills the child unless it has exited, and reaps it. */
     @Override
     public void close() {
-        if (status < 0 && !reap(LibC.WNOHANG)) {
-            LIBC.kill(pid, Signals.SIGKILL);
-            reap(0);
+        if (status < 0) {
+            status = PosixSpawn.killAndReap(pid);
         }
-    }
-
-    /** Whether waitpid(2) reaped the child, which without {@code WNOHANG} it always does. */
-    private boolean reap(int options) {
-        status = PosixSpawn.reap(pid, options);
-        return status >= 0;
     }
 
     private static int start(List<String> command, Map<String, String> environment, Path directory, Path output,

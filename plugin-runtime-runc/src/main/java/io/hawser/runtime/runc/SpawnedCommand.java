@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-import io.hawser.runtime.Signals;
 
 /**
  * Runs a program to completion with a time limit, as {@link io.hawser.host.HostCommand#run} does and with its
@@ -81,45 +80,27 @@ final class SpawnedCommand {
         try {
             written = output.get();
         } catch (InterruptedException e) {
-            killAndReap(pid);
+            PosixSpawn.killAndReap(pid);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for " + shown);
         } catch (ExecutionException e) {
-            killAndReap(pid);
+            PosixSpawn.killAndReap(pid);
             if (e.getCause() instanceof TimeoutException) {
                 throw new IOException(shown + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
             throw new IOException("cannot read the output of " + shown + ": " + e.getCause().getMessage(), e.getCause());
         }
-        int status = awaitExit(pid, deadline);
+        // with its output at end of file it has exited, or nearly: the wait holds a carrier that long
+        int status = PosixSpawn.awaitExit(pid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (status < 0) {
             // it closed its output but runs on
-            killAndReap(pid);
+            PosixSpawn.killAndReap(pid);
             throw new IOException(shown + " did not finish within " + timeout.toSeconds() + " s and was killed");
         }
         if (status != 0) {
             throw new IOException(shown + " exited with status " + status + ": " + written.stderr().strip());
         }
         return written.stdout();
-    }
-
-    /**
-     * Reaps the child once it has exited, which with its output at end of file is at once or
-     * nearly: the native wait holds a virtual thread's carrier that long.
-     *
-     * @return its exit status, or -1 when it still runs at the deadline
-     */
-    private static int awaitExit(int pid, long deadline) throws IOException {
-        int status = PosixSpawn.reap(pid, LibC.WNOHANG);
-        if (status < 0 && ProcessExit.await(pid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-            status = PosixSpawn.reap(pid, 0);
-        }
-        return status;
-    }
-
-    private static void killAndReap(int pid) {
-        LibC.INSTANCE.kill(pid, Signals.SIGKILL);
-        PosixSpawn.reap(pid, 0);
     }
 
     /**
