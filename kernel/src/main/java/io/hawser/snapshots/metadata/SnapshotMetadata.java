@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -332,8 +334,52 @@ public final class SnapshotMetadata implements AutoCloseable {
 
         private static Snapshot snapshot(ResultSet row, Map<String, String> labels) throws SQLException {
             SnapshotInfo info = new SnapshotInfo(Kind.valueOf(row.getString(3)), row.getString(2), row.getString(5), labels,
-                    Instant.parse(row.getString(6)), Instant.parse(row.getString(7)));
+                    instant(row.getString(6)), instant(row.getString(7)));
             return new Snapshot(row.getLong(1), row.getLong(4), info);
+        }
+
+        /**
+         * A stored time, as {@link Instant#toString} wrote it. Its usual form, whole seconds or
+         * nanoseconds, is read by hand: every container start reads the times of its snapshot and
+         * the image's, and {@link Instant#parse}'s general parser is a noticeable part of that.
+         */
+        static Instant instant(String text) {
+            // yyyy-mm-ddThh:mm:ssZ, or with a fraction of 1 to 9 digits after the seconds
+            int length = text.length();
+            int fraction = length - 21;
+            if (length >= 20 && length <= 30 && length != 21 && text.charAt(4) == '-' && text.charAt(7) == '-'
+                    && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
+                    && text.charAt(length - 1) == 'Z' && (length == 20 || text.charAt(19) == '.')) {
+                int year = digits(text, 0, 4);
+                int month = digits(text, 5, 7);
+                int day = digits(text, 8, 10);
+                int hour = digits(text, 11, 13);
+                int minute = digits(text, 14, 16);
+                int second = digits(text, 17, 19);
+                int nanos = length == 20 ? 0 : digits(text, 20, length - 1);
+                for (int i = fraction; nanos > 0 && i < 9; i++) {
+                    nanos *= 10;
+                }
+                if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= YearMonth.of(year, month).lengthOfMonth()
+                        && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && nanos >= 0) {
+                    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+                    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+                }
+            }
+            return Instant.parse(text);
+        }
+
+        /** The decimal number in {@code text[from, to)}, or -1 when a character there is no digit. */
+        private static int digits(String text, int from, int to) {
+            int value = 0;
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                value = value * 10 + (c - '0');
+            }
+            return value;
         }
 
         private static void requireNotEmpty(String what, String value) throws HawserException {

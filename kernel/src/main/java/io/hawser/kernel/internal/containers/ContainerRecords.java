@@ -271,9 +271,11 @@ public class ContainerRecords {
     }
 
     private static Container container(ResultSet row) throws SQLException, IOException {
+        String labelsJson = row.getString(13);
         Map<String, String> labels;
         try {
-            labels = JSON.readValue(row.getString(13), LABELS);
+            // most records have none, and a record is read several times per container start
+            labels = labelsJson.equals("{}") ? Map.of() : JSON.readValue(labelsJson, LABELS);
         } catch (JsonProcessingException e) {
             throw new IOException("container " + row.getString(1) + " has malformed labels: " + e.getOriginalMessage(), e);
         }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
@@ -34,8 +33,9 @@ public record RuntimeSpec(
     /** The version of the runtime specification this model follows. */
     public static final String OCI_VERSION = "1.2.0";
 
-    // indented because operators read config.json when a container does not start
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // compact, as containerd writes it: runc reads it on every create and the record keeps a copy;
+    // `hawser inspect` and `jq` show it indented
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The JSON text of {@code config.json}. */
     public byte[] toJson() {
