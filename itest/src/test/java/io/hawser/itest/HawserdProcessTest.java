@@ -111,6 +111,22 @@ class HawserdProcessTest {
     }
 
     @Test
+    void aReaderThatClosesTheOutputEndsTheClientQuietly() throws Exception {
+        Path err = Files.createTempFile("hawser-err-", ".txt");
+        try {
+            // as `hawser plugins | head -0`: the pipe's reader is gone before the first line comes
+            Process client = new ProcessBuilder(daemon.cli("plugins")).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            client.getInputStream().close();
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS), "client still running");
+            assertEquals(141, client.exitValue(), "the status of a program SIGPIPE ends");
+            assertEquals("", Files.readString(err), "nothing on stderr");
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
     void theGogoConsoleIsOfferedOnlyWhenStdinIsATerminal() throws Exception {
         assertFalse(daemon.logText().contains("g! "), "no console without a terminal");
         daemon.process.destroy();

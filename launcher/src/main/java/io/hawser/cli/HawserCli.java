@@ -42,6 +42,9 @@ public final class HawserCli {
     /** Set by {@code bin/hawser}: {@code true} when stdin and stdout are a terminal. */
     static final String TERMINAL_PROPERTY = "hawser.terminal";
 
+    /** The status a shell reports for a program SIGPIPE ended: the reader of its output went away. */
+    static final int OUTPUT_CLOSED = 128 + 13;
+
     private HawserCli() {}
 
     public static void main(String[] argv) {
@@ -109,8 +112,16 @@ public final class HawserCli {
         try {
             for (Frame frame; (frame = Frame.read(in)) != null; ) {
                 switch (frame.kind()) {
-                    case STDOUT -> stdout.write(frame.payload());
-                    case STDERR -> stderr.write(frame.payload());
+                    case STDOUT, STDERR -> {
+                        try {
+                            (frame.kind() == Frame.Kind.STDOUT ? stdout : stderr).write(frame.payload());
+                        } catch (IOException readerGone) {
+                            // `hawser logs -f | head`: the reader closed the pipe; stop without a word, as
+                            // a program SIGPIPE ends would (the JVM ignores the signal), and the daemon
+                            // ends the command when the connection closes
+                            return OUTPUT_CLOSED;
+                        }
+                    }
                     case STDIN_WANTED -> {
                         if (!stdinStarted) {
                             stdinStarted = true;
