@@ -10,6 +10,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.hawser.containers.ContainerService;
 import io.hawser.content.ContentStore;
@@ -35,6 +36,7 @@ import io.hawser.snapshots.Snapshotters;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -94,7 +96,7 @@ public final class CriFrontend implements Frontend {
 
     @Activate
     public CriFrontend(Config config, BundleContext context, @Reference Daemon daemon,
-                       @Reference ImageService imageService, @Reference ImageStore imageStore,
+                       @Reference ComponentServiceObjects<ImageService> imageServices, @Reference ImageStore imageStore,
                        @Reference ContentStore content, @Reference GarbageCollector collector,
                        @Reference Snapshotters snapshotters, @Reference SandboxStore sandboxes,
                        @Reference ContainerService containerService) throws IOException {
@@ -119,6 +121,9 @@ public final class CriFrontend implements Frontend {
             }
         };
         Platform platform = Platform.host();
+        // the image service is got by the first call that needs it: started, it holds ~10 MiB (its
+        // registry client among it) that a node without kubelet's calls need not pay for
+        Supplier<ImageService> imageService = imageServices::getService;
         CriImages criImages = new CriImages(imageStore, imageService, content, platform);
         CriImageService images = new CriImageService(criImages,
                 imageService, imageStore, content, collector, storage, PullOptions.defaults().withPlatform(platform));

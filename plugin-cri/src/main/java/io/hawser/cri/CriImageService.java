@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +68,7 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
     }
 
     private final CriImages images;
-    private final ImageService service;
+    private final Supplier<ImageService> services;
     private final ImageStore store;
     private final ContentStore content;
     private final GarbageCollector collector;
@@ -76,10 +77,10 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
     /** Usage of committed snapshots of the default snapshotter, by {@link #snapshotterUsageKey}. */
     private final Map<String, Usage> committedUsage = new ConcurrentHashMap<>();
 
-    CriImageService(CriImages images, ImageService service, ImageStore store, ContentStore content,
+    CriImageService(CriImages images, Supplier<ImageService> services, ImageStore store, ContentStore content,
                     GarbageCollector collector, Storage storage, PullOptions pullOptions) {
         this.images = images;
-        this.service = service;
+        this.services = services;
         this.store = store;
         this.content = content;
         this.collector = collector;
@@ -92,7 +93,7 @@ final class CriImageService extends ImageServiceGrpc.ImageServiceImplBase {
         Calls.unary(observer, () -> {
             String name = required(request.hasImage() ? request.getImage() : null, "image");
             PullOptions options = pullOptions.withAuth(request.hasAuth() ? Auths.of(request.getAuth()) : null);
-            CriImages.Entry pulled = images.pulled(service.pull(name, options));
+            CriImages.Entry pulled = images.pulled(services.get().pull(name, options));
             return PullImageResponse.newBuilder().setImageRef(pulled.id().toString()).build();
         });
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +41,7 @@ final class CriImages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageStore store;
-    private final ImageService service;
+    private final Supplier<ImageService> services;
     private final ContentStore content;
     private final Platform platform;
 
@@ -54,9 +55,9 @@ final class CriImages {
         }
     }
 
-    CriImages(ImageStore store, ImageService service, ContentStore content, Platform platform) {
+    CriImages(ImageStore store, Supplier<ImageService> services, ContentStore content, Platform platform) {
         this.store = store;
-        this.service = service;
+        this.services = services;
         this.content = content;
         this.platform = platform;
     }
@@ -118,7 +119,7 @@ final class CriImages {
 
     /** The image a pull just recorded, with its repository digest recorded as a name too. */
     Entry pulled(Image image) throws IOException {
-        ResolvedImage resolved = service.resolve(image, platform);
+        ResolvedImage resolved = services.get().resolve(image, platform);
         Reference reference = Reference.parse(image.name());
         if (reference.digest() == null) {
             // kubelet may later name the image by its repository digest, as containerd records it
@@ -187,7 +188,7 @@ final class CriImages {
 
     private Optional<ResolvedImage> resolve(Image record) throws IOException {
         try {
-            return Optional.of(service.resolve(record, platform));
+            return Optional.of(services.get().resolve(record, platform));
         } catch (HawserException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 return Optional.empty();

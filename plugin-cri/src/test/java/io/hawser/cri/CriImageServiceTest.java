@@ -45,8 +45,8 @@ class CriImageServiceTest {
 
     @BeforeEach
     void serve() throws Exception {
-        CriImageService service = new CriImageService(new CriImages(kernel, kernel, kernel, Platform.LINUX_AMD64),
-                kernel, kernel, kernel, () -> {
+        CriImageService service = new CriImageService(new CriImages(kernel, () -> kernel, kernel, Platform.LINUX_AMD64),
+                () -> kernel, kernel, kernel, () -> {
                     collections.incrementAndGet();
                     return new CollectionReport(List.of(), 0, List.of(), 0, Duration.ZERO);
                 }, FakeImages.storage(null), PullOptions.defaults().withPlatform(Platform.LINUX_AMD64));

@@ -30,8 +30,8 @@ class ImageFsInfoTest {
 
     private final FakeImages kernel = new FakeImages();
     private final Snapshots snapshots = new Snapshots();
-    private final CriImageService service = new CriImageService(new CriImages(kernel, kernel, kernel, Platform.LINUX_AMD64),
-            kernel, kernel, kernel, () -> new CollectionReport(List.of(), 0, List.of(), 0, Duration.ZERO),
+    private final CriImageService service = new CriImageService(new CriImages(kernel, () -> kernel, kernel, Platform.LINUX_AMD64),
+            () -> kernel, kernel, kernel, () -> new CollectionReport(List.of(), 0, List.of(), 0, Duration.ZERO),
             FakeImages.storage(snapshots), PullOptions.defaults());
 
     @Test
