@@ -339,9 +339,10 @@ public final class SnapshotMetadata implements AutoCloseable {
         }
 
         /**
-         * A stored time, as {@link Instant#toString} wrote it. Its usual form, whole seconds or
-         * nanoseconds, is read by hand: every container start reads the times of its snapshot and
-         * the image's, and {@link Instant#parse}'s general parser is a noticeable part of that.
+         * A stored time, as {@link Instant#toString} wrote it. Its usual form, UTC with or without a
+         * fraction of a second, is read by hand (anything else by {@link Instant#parse}): every
+         * container start reads the times of its snapshot and the image's, and the JDK's general
+         * parser was a noticeable part of that.
          */
         static Instant instant(String text) {
             // yyyy-mm-ddThh:mm:ssZ, or with a fraction of 1 to 9 digits after the seconds
