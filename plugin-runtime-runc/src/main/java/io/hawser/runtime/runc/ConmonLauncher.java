@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,6 +92,11 @@ import io.hawser.host.FileTrees;
  * A command missing from the image arrives on the sync pipe as runc's
  * {@code exec: "CMD": executable file not found in $PATH}; runc has then already removed the
  * container, and conmon exits without an exit file.
+ *
+ * <p>The monitor is moved into its {@link ConmonCgroup} on a thread of its own as soon as the first
+ * process has exited (its pid is in {@code conmon.pid} then), while conmon and runc start; the
+ * launch waits for the move only once the runtime has reported. A move that fails leaves the
+ * monitor in the daemon's cgroup, where it works as well; the first such failure is logged.
  */
 public final class ConmonLauncher {
 
@@ -105,26 +111,32 @@ public final class ConmonLauncher {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The quoted message in a logrus line, which is how runc formats its errors. */
     private static final Pattern LOGRUS_MESSAGE = Pattern.compile("msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final System.Logger LOG = System.getLogger(ConmonLauncher.class.getName());
 
     private final Path conmon;
     private final RuncCommand runtime;
+    private final ConmonCgroup monitorCgroup;
     private final Duration timeout;
+    /** Whether a failed move into {@link #monitorCgroup} has been logged; later ones are not. */
+    private final AtomicBoolean moveFailureLogged = new AtomicBoolean();
 
     /** A launched process, and for an exec launched attached the connection made before it ran. */
     record Launched(ConmonContainer container, Optional<AttachSocket> attachment) {}
 
     /**
      * @param conmon  the conmon binary
-     * @param runtime the OCI runtime conmon runs
-     * @param timeout how long creating a container may take, and waiting for conmon to exit on delete
+     * @param runtime       the OCI runtime conmon runs
+     * @param monitorCgroup where each monitor is moved once it has forked
+     * @param timeout       how long creating a container may take, and waiting for conmon to exit on delete
      * @throws IOException when conmon is not an executable file
      */
-    public ConmonLauncher(Path conmon, RuncCommand runtime, Duration timeout) throws IOException {
+    public ConmonLauncher(Path conmon, RuncCommand runtime, ConmonCgroup monitorCgroup, Duration timeout) throws IOException {
         if (!Files.isRegularFile(conmon) || !Files.isExecutable(conmon)) {
             throw new IOException("conmon " + conmon + " not found or not executable");
         }
         this.conmon = conmon;
         this.runtime = runtime;
+        this.monitorCgroup = monitorCgroup;
         this.timeout = timeout;
     }
 
@@ -168,12 +180,14 @@ public final class ConmonLauncher {
             FileTrees.delete(stateDir);
             throw e;
         }
+        CompletableFuture<Void> moved = moveMonitor(conmon, stateDir);
         AttachSocket attachment = null;
         try {
             if (attach) {
                 attachment = attachBeforeStart(launch, conmon);
             }
             awaitCreated(launch, conmon);
+            awaitMoved(moved, launch.id());
             ConmonContainer container = new ConmonContainer(launch.id(), stateDir,
                     readPid(stateDir.resolve(CONTAINER_PIDFILE)), readPid(stateDir.resolve(CONMON_PIDFILE)));
             return new Launched(container, Optional.ofNullable(attachment));
@@ -187,6 +201,52 @@ public final class ConmonLauncher {
             throw e;
         } finally {
             conmon.close();
+        }
+    }
+
+    /**
+     * Moves the monitor into {@link #monitorCgroup} once conmon's first process has forked it and
+     * exited, on a platform thread: the wait for that exit is a {@code poll(2)} in native code, and
+     * the move itself waits for the kernel (see {@link ConmonCgroup}), which is why it runs beside
+     * the launch rather than in it. The first process is the JVM's child and is not reaped before
+     * the runtime has reported, so its pid names no other process meanwhile.
+     */
+    private CompletableFuture<Void> moveMonitor(SpawnedChild conmon, Path stateDir) {
+        CompletableFuture<Void> moved = new CompletableFuture<>();
+        if (monitorCgroup.isNone()) {
+            moved.complete(null);
+            return moved;
+        }
+        long firstProcess = conmon.pid();
+        Thread.ofPlatform().daemon().name("hawser-conmon-cgroup-" + firstProcess).start(() -> {
+            try {
+                Path pidfile = stateDir.resolve(CONMON_PIDFILE);
+                // a first process that failed before forking wrote no pid file, and there is no monitor
+                if (ProcessExit.await(firstProcess, timeout) && Files.exists(pidfile)) {
+                    monitorCgroup.adopt(readPid(pidfile));
+                }
+                moved.complete(null);
+            } catch (Throwable e) {
+                moved.completeExceptionally(e);
+            }
+        });
+        return moved;
+    }
+
+    /** Waits for {@link #moveMonitor}; a failure is logged (the first only), not thrown: the monitor works where it is. */
+    private void awaitMoved(CompletableFuture<Void> moved, String id) throws InterruptedException {
+        String failure;
+        try {
+            moved.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        } catch (ExecutionException e) {
+            failure = e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            failure = "not moved within " + timeout;
+        }
+        if (moveFailureLogged.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "conmon of " + id + " stays in the daemon's cgroup, not "
+                    + monitorCgroup.path() + ": " + failure + " (later failures are not logged)");
         }
     }
 

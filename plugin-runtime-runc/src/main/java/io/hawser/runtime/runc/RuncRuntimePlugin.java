@@ -58,12 +58,17 @@ public final class RuncRuntimePlugin implements Plugin {
 
         @AttributeDefinition(description = "How long one runtime command or container creation may take, in seconds")
         int timeoutSeconds() default 30;
+
+        @AttributeDefinition(description = "The cgroup each conmon is moved into, in every hierarchy but v1's cpuset;"
+                + " empty leaves conmon in the daemon's cgroup")
+        String conmonCgroup() default "/hawser/conmon";
     }
 
     private final String binary;
     private final String conmon;
     private final Path runtimeRoot;
     private final Path shims;
+    private final String conmonCgroup;
     /** Why the plugin does not serve, decided when it activated; null when it serves. */
     private final PluginStatus notServing;
     private final RuncRuntime runtime;
@@ -75,6 +80,7 @@ public final class RuncRuntimePlugin implements Plugin {
         this.conmon = config.conmon();
         this.runtimeRoot = config.root().isEmpty() ? daemon.state().resolve("runc") : Path.of(config.root());
         this.shims = daemon.state().resolve("shims").resolve(ID);
+        this.conmonCgroup = config.conmonCgroup();
         Optional<Path> runtimeBinary = Executables.find(binary);
         Optional<Path> conmonBinary = Executables.find(conmon);
         PluginStatus binaries = status(binary, runtimeBinary, conmon, conmonBinary);
@@ -83,8 +89,12 @@ public final class RuncRuntimePlugin implements Plugin {
         if (failure == null) {
             Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
             try {
+                ConmonCgroup monitorCgroup = ConmonCgroup.of(conmonCgroup);
                 RuncCommand runc = new RuncCommand(runtimeBinary.orElseThrow(), runtimeRoot, timeout);
-                started = new RuncRuntime(new ConmonLauncher(conmonBinary.orElseThrow(), runc, timeout), mounter, shims, timeout);
+                started = new RuncRuntime(new ConmonLauncher(conmonBinary.orElseThrow(), runc, monitorCgroup, timeout),
+                        mounter, shims, timeout);
+            } catch (IllegalArgumentException e) {
+                failure = PluginStatus.error(e.getMessage());
             } catch (IOException e) {
                 failure = PluginStatus.error("cannot open the task state under " + shims + ": " + e.getMessage());
             }
@@ -130,6 +140,7 @@ public final class RuncRuntimePlugin implements Plugin {
                 "conmon", Executables.find(conmon).map(Path::toString).orElse(conmon),
                 "root", runtimeRoot.toString(),
                 "shims", shims.toString(),
+                "conmonCgroup", conmonCgroup,
                 "cgroups", CgroupMode.of(MountTable.current()).label());
     }
 }

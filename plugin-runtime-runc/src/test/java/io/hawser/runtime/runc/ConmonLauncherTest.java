@@ -31,6 +31,7 @@ class ConmonLauncherTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
     private static final String CGROUP_PARENT = "hawser-test";
+    private static final String MONITOR_CGROUP = "/" + CGROUP_PARENT + "/conmon";
 
     @TempDir
     Path temp;
@@ -56,7 +57,7 @@ class ConmonLauncherTest {
         }
         assumeTrue(missing.isEmpty(), missing);
         runc = new RuncCommand(runcBinary.orElseThrow(), temp.resolve("runc-root"), TIMEOUT);
-        launcher = new ConmonLauncher(conmonBinary.orElseThrow(), runc, TIMEOUT);
+        launcher = new ConmonLauncher(conmonBinary.orElseThrow(), runc, ConmonCgroup.of(MONITOR_CGROUP), TIMEOUT);
         Path rootfs = Files.createDirectories(temp.resolve("rootfs/bin"));
         Files.copy(busybox.orElseThrow(), rootfs.resolve("busybox"));
         for (String applet : List.of("sh", "echo", "cat", "sleep", "true", "false")) {
@@ -78,6 +79,8 @@ class ConmonLauncherTest {
         }
         try (Stream<Path> controllers = Files.list(CGROUPS)) {
             for (Path parent : controllers.map(controller -> controller.resolve(CGROUP_PARENT)).toList()) {
+                // the monitors' cgroup is empty once their containers are deleted
+                Files.deleteIfExists(parent.resolve("conmon"));
                 Files.deleteIfExists(parent);
             }
         }
@@ -120,6 +123,20 @@ class ConmonLauncherTest {
     }
 
     @Test
+    void theMonitorIsMovedIntoItsCgroupInEveryHierarchyButCpuset() throws Exception {
+        ConmonContainer container = run("sleep", "60");
+        String conmonPid = Long.toString(container.conmonPid());
+        List<Path> directories = ConmonCgroup.of(MONITOR_CGROUP).directories();
+        assertFalse(directories.isEmpty(), "no cgroup hierarchy under " + CGROUPS);
+        for (Path directory : directories) {
+            assertTrue(Files.readAllLines(directory.resolve("cgroup.procs")).contains(conmonPid),
+                    "conmon " + conmonPid + " is not in " + directory);
+        }
+        // a new v1 cpuset cgroup has no CPUs to run on until they are copied into it
+        assertFalse(Files.exists(CGROUPS.resolve("cpuset").resolve(CGROUP_PARENT).resolve("conmon")));
+    }
+
+    @Test
     void conmonOutlivesTheJvmThatStartedIt() throws Exception {
         ConmonContainer container = run("sleep", "60");
         ProcessHandle conmon = ProcessHandle.of(container.conmonPid()).orElseThrow();
@@ -135,7 +152,7 @@ class ConmonLauncherTest {
         Path failing = temp.resolve("conmon-with-a-bad-flag");
         Files.writeString(failing, "#!/bin/sh\nexec " + Executables.find("conmon").orElseThrow() + " --no-such-flag \"$@\"\n");
         failing.toFile().setExecutable(true);
-        launcher = new ConmonLauncher(failing, runc, TIMEOUT);
+        launcher = new ConmonLauncher(failing, runc, ConmonCgroup.of(MONITOR_CGROUP), TIMEOUT);
         String id = idFor();
 
         IOException error = assertThrows(IOException.class, () -> launch(id, false, "true"));
@@ -161,7 +178,7 @@ class ConmonLauncherTest {
         Path nowhere = temp.resolve("no-such-runc");
         IOException error = assertThrows(IOException.class, () -> new RuncCommand(nowhere, temp, TIMEOUT));
         assertTrue(error.getMessage().contains(nowhere.toString()), error.getMessage());
-        error = assertThrows(IOException.class, () -> new ConmonLauncher(temp.resolve("no-such-conmon"), runc, TIMEOUT));
+        error = assertThrows(IOException.class, () -> new ConmonLauncher(temp.resolve("no-such-conmon"), runc, ConmonCgroup.none(), TIMEOUT));
         assertTrue(error.getMessage().contains("no-such-conmon"), error.getMessage());
     }
 

@@ -42,7 +42,7 @@ class RuncRuntimeRecoveryTest {
         assumeTrue(runc.isPresent() && conmon.isPresent(), "skipped: runc or conmon missing");
         shims = temp.resolve("shims");
         RuncCommand command = new RuncCommand(runc.get(), temp.resolve("runc"), TIMEOUT);
-        runtime = new RuncRuntime(new ConmonLauncher(conmon.get(), command, TIMEOUT), mounter, shims, TIMEOUT);
+        runtime = new RuncRuntime(new ConmonLauncher(conmon.get(), command, ConmonCgroup.none(), TIMEOUT), mounter, shims, TIMEOUT);
     }
 
     @AfterEach

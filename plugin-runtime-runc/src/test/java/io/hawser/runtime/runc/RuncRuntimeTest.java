@@ -18,7 +18,7 @@ class RuncRuntimeTest extends RuntimeConformance {
         RuncCommand runc = new RuncCommand(Executables.find("runc").orElseThrow(() -> new IOException("runc missing")),
                 stateDir.resolve("runc"), timeout);
         ConmonLauncher launcher = new ConmonLauncher(Executables.find("conmon").orElseThrow(() -> new IOException("conmon missing")),
-                runc, timeout);
+                runc, ConmonCgroup.none(), timeout);
         return new RuncRuntime(launcher, new LinuxMounter(), stateDir.resolve("shims"), timeout);
     }
 }
