@@ -50,6 +50,7 @@ class BtrfsUnpackTest {
         }
         if (mountPoint != null) {
             run(List.of("umount", mountPoint.toString()));
+            Leftovers.removeDirectory(work);
         }
     }
 

@@ -155,5 +155,6 @@ final class CriNode implements AutoCloseable {
         }
         daemon.close();
         Hawserd.run(List.of("ip", "link", "delete", bridge));
+        Leftovers.removeDirectory(work);
     }
 }

@@ -40,6 +40,7 @@ class DeployAndConfigTest {
     @AfterEach
     void stopDaemon() throws Exception {
         daemon.close();
+        Leftovers.removeDirectory(home.getParent());
     }
 
     @Test

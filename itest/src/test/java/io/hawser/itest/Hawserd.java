@@ -146,11 +146,13 @@ final class Hawserd implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Kills the daemon if it still runs, then removes its directory (root, state and logs). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        Leftovers.removeDirectory(work);
     }
 
     /** Runs a command to its end, at most a minute, with its stdin empty. */

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.hawser.itest.Hawserd.Result;
 import io.hawser.plugin.PluginStatus.State;
@@ -82,6 +85,26 @@ class HawserdProcessTest {
     }
 
     @Test
+    void fileInstallKeepsItsScratchInTheStateDirectoryNotInTmp() throws Exception {
+        assertTrue(Files.isDirectory(daemon.state.resolve("osgi/fileinstall")), "no FileInstall scratch under " + daemon.state);
+        Instant started = daemon.process.info().startInstant().orElseThrow();
+        // FileInstall names its scratch fileinstall-<random>; a killed daemon never removed those in /tmp
+        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            List<Path> made = tmp.filter(p -> p.getFileName().toString().startsWith("fileinstall-"))
+                    .filter(p -> !modified(p).isBefore(started)).toList();
+            assertEquals(List.of(), made);
+        }
+    }
+
+    private static Instant modified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path).toInstant();
+        } catch (IOException gone) {
+            return Instant.MIN;
+        }
+    }
+
+    @Test
     void aSecondDaemonOnTheSameRootExitsWithAClearMessage() throws Exception {
         Path otherState = Files.createTempDirectory(Path.of("/tmp"), "hawserd-other-");
         Path secondLog = otherState.resolve("second.log");
@@ -92,6 +115,7 @@ class HawserdProcessTest {
         String message = Files.readString(secondLog);
         assertTrue(message.contains("root " + daemon.root + " is in use by another hawserd (pid " + daemon.process.pid() + ")"), message);
         assertTrue(daemon.process.isAlive(), "the first daemon is untouched");
+        Leftovers.removeDirectory(otherState);
     }
 
     @Test

@@ -254,7 +254,7 @@ class ImagePullTest {
             assertEquals(0, daemon.hawser("pull", one).status());
             assertEquals(0, daemon.hawser("pull", two).status());
 
-            Path archive = Files.createTempDirectory("hawser-export-").resolve("first.tar");
+            Path archive = Files.createTempDirectory(Path.of("/tmp"), "hawser-export-").resolve("first.tar");
             Result export = daemon.hawser("export", "-o", archive.toString(), one);
             assertEquals(0, export.status(), export.err());
 
@@ -271,6 +271,7 @@ class ImagePullTest {
             assertTrue(imported.out().contains(first.manifest().digest()), imported.out());
             assertTrue(daemon.hawser("content", "ls", "-q").out().contains(first.layers().get(1).blob().digest()));
             assertEveryBlobVerifies();
+            Leftovers.removeDirectory(archive.getParent());
         }
     }
 

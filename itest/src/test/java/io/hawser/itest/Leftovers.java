@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.hawser.host.FileTrees;
+
 /**
  * What containers can leave behind on the host, found from the outside: mounts, supervisor
  * processes (conmon and the runtime are started with paths under the daemon's directories), files
@@ -105,5 +107,20 @@ final class Leftovers {
             // the process ended while the list was read
             return "";
         }
+    }
+
+    /**
+     * Removes a test's directory under /tmp once its daemon is gone (a daemon's root holds the
+     * images it pulled: hundreds of MiB per test run otherwise left behind). A directory that
+     * still has something mounted in it is left, and said so: removing it would reach into the
+     * mount.
+     */
+    static void removeDirectory(Path dir) throws IOException {
+        List<String> mounted = mountsUnder(dir);
+        if (!mounted.isEmpty()) {
+            System.out.println("leaving " + dir + ": still mounted there: " + mounted);
+            return;
+        }
+        FileTrees.delete(dir);
     }
 }

@@ -31,6 +31,8 @@ import sun.misc.Signal;
  */
 public final class Hawserd {
 
+    /** FileInstall's property for its scratch directories. */
+    private static final String FILEINSTALL_TMPDIR = "felix.fileinstall.tmpdir";
     private static final Logger LOG = Logger.getLogger("hawserd");
 
     /** How long a stop may take before the process exits anyway. */
@@ -164,6 +166,7 @@ public final class Hawserd {
         properties.put("hawser.version", Optional.ofNullable(Hawserd.class.getPackage().getImplementationVersion()).orElse("dev"));
 
         properties.put("felix.fileinstall.dir", options.config().toString());
+        properties.put(FILEINSTALL_TMPDIR, fileInstallScratch(options.state()).toString());
         properties.put("felix.fileinstall.filter", ".*\\.(cfg|config)");
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.poll", "1000");
@@ -173,6 +176,15 @@ public final class Hawserd {
         properties.put("ds.loglevel", "warn");
 
         return properties;
+    }
+
+    /**
+     * Where FileInstall's watchers keep their scratch directories: in the framework's storage,
+     * which is emptied on every start, rather than {@code java.io.tmpdir}, where each start left
+     * two behind for good.
+     */
+    static Path fileInstallScratch(Path state) {
+        return state.resolve("osgi").resolve("fileinstall");
     }
 
     private static boolean isTerminal() {

@@ -24,6 +24,8 @@ public final class DeployDirectory {
     static final String DEPLOY_PROPERTY = "hawser.deploy";
 
     private static final String FILEINSTALL_FACTORY_PID = "org.apache.felix.fileinstall";
+    /** Where FileInstall keeps scratch directories; a factory configuration does not inherit the framework's. */
+    private static final String FILEINSTALL_TMPDIR = "felix.fileinstall.tmpdir";
 
     @Activate
     public DeployDirectory(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) throws IOException {
@@ -39,6 +41,10 @@ public final class DeployDirectory {
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.start.new.bundles", "true");
         properties.put("felix.fileinstall.poll", "1000");
+        String scratch = context.getProperty(FILEINSTALL_TMPDIR);
+        if (scratch != null) {
+            properties.put(FILEINSTALL_TMPDIR, scratch);
+        }
         configuration.updateIfDifferent(properties);
     }
 }
