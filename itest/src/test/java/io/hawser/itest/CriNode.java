@@ -130,9 +130,17 @@ final class CriNode implements AutoCloseable {
         return Files.readString(Path.of("/proc/self/mountinfo")).contains(daemon.state.toString());
     }
 
-    static List<String> veths() throws Exception {
+    /**
+     * The veths on this node's bridge, the host ends of its pods' interfaces; none before the
+     * bridge plugin has made the bridge. Not every veth on the host: other work on the machine
+     * makes and removes its own meanwhile.
+     */
+    List<String> veths() throws Exception {
+        if (!Files.exists(Path.of("/sys/class/net", bridge))) {
+            return List.of();
+        }
         List<String> names = new ArrayList<>();
-        for (String line : Hawserd.run(List.of("ip", "-o", "link", "show", "type", "veth")).out().lines().toList()) {
+        for (String line : Hawserd.run(List.of("ip", "-o", "link", "show", "type", "veth", "master", bridge)).out().lines().toList()) {
             names.add(line.split(":")[1].strip());
         }
         return names;

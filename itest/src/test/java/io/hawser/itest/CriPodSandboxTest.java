@@ -71,7 +71,7 @@ class CriPodSandboxTest {
                  "port_mappings":[{"protocol":0,"container_port":8080,"host_port":%d}],
                  "linux":{"sysctls":{"net.ipv4.ip_unprivileged_port_start":"80"}}}
                 """.formatted(hostPort));
-        List<String> vethsBefore = CriNode.veths();
+        List<String> vethsBefore = node.veths();
 
         Result run = crictl("runp", pod.toString());
         assertEquals(0, run.status(), run.err() + daemonLog());
@@ -93,7 +93,7 @@ class CriPodSandboxTest {
         assertEquals("webhost\n", Files.readString(directory.resolve("hostname")));
         assertEquals("80", Hawserd.run(List.of("nsenter", "--net=" + directory.resolve("netns"),
                 "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start")).out().strip(), "the pod's sysctl");
-        assertEquals(vethsBefore.size() + 1, CriNode.veths().size(), "one veth for the pod");
+        assertEquals(vethsBefore.size() + 1, node.veths().size(), "one veth for the pod");
         assertTrue(Files.exists(ipam.resolve("hawser-test").resolve(ip)), "host-local reserved " + ip);
         assertTrue(CriNode.natRules().contains("--dport " + hostPort), "portmap's rule for host port " + hostPort);
 
@@ -122,7 +122,7 @@ class CriPodSandboxTest {
             assertFalse(CriNode.mounted(directory.resolve(kind)), kind + " unpinned by stop");
             assertFalse(Files.exists(directory.resolve(kind)), kind + " file deleted by stop");
         }
-        assertEquals(vethsBefore, CriNode.veths(), "the pod's veth is gone");
+        assertEquals(vethsBefore, node.veths(), "the pod's veth is gone");
         assertFalse(Files.exists(ipam.resolve("hawser-test").resolve(ip)), "host-local released " + ip);
         assertFalse(CriNode.natRules().contains("--dport " + hostPort), "portmap's rule removed");
 
@@ -140,7 +140,7 @@ class CriPodSandboxTest {
                 {"metadata":{"name":"host","namespace":"test","uid":"uid-host","attempt":0},
                  "linux":{"security_context":{"namespace_options":{"network":2}}}}
                 """);
-        List<String> vethsBefore = CriNode.veths();
+        List<String> vethsBefore = node.veths();
         Result run = crictl("runp", pod.toString());
         assertEquals(0, run.status(), run.err() + daemonLog());
         String id = run.out().strip();
@@ -152,7 +152,7 @@ class CriPodSandboxTest {
         Path directory = Path.of(inspect.path("info").path("directory").asText());
         assertTrue(CriNode.mounted(directory.resolve("ipcns")), "its own IPC namespace all the same");
         assertEquals(Files.readString(Path.of("/etc/resolv.conf")), Files.readString(directory.resolve("resolv.conf")));
-        assertEquals(vethsBefore, CriNode.veths());
+        assertEquals(vethsBefore, node.veths());
         try (Stream<Path> reservations = Files.exists(ipam) ? Files.walk(ipam) : Stream.empty()) {
             assertFalse(reservations.anyMatch(f -> f.getFileName().toString().startsWith(subnetPrefix)), "no address taken");
         }
@@ -179,7 +179,7 @@ class CriPodSandboxTest {
                  {"type":"bridge","bridge":"%s","ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s0/24"}]]}},
                  {"type":"no-such-plugin"}]}
                 """.formatted(bridge, ipam, subnetPrefix));
-        List<String> vethsBefore = CriNode.veths();
+        List<String> vethsBefore = node.veths();
         Path other = work.resolve("other.json");
         Files.writeString(other, "{\"metadata\":{\"name\":\"two\",\"namespace\":\"test\",\"uid\":\"u2\",\"attempt\":0},\"linux\":{}}");
         Result failed = crictl("runp", other.toString());
@@ -189,7 +189,7 @@ class CriPodSandboxTest {
         try (Stream<Path> pods = Files.list(daemon.state.resolve("pods"))) {
             assertEquals(List.of(first.out().strip()), pods.map(p -> p.getFileName().toString()).toList());
         }
-        assertEquals(vethsBefore, CriNode.veths(), "the bridge plugin's veth deleted again");
+        assertEquals(vethsBefore, node.veths(), "the bridge plugin's veth deleted again");
         try (Stream<Path> reservations = Files.list(ipam.resolve("broken"))) {
             assertFalse(reservations.anyMatch(f -> f.getFileName().toString().startsWith(subnetPrefix)), "the address released again");
         }

@@ -22,7 +22,10 @@ import io.hawser.events.Topics;
 /**
  * {@code GetContainerEvents}: kubelet's evented PLEG. The kernel's container and task events of
  * CRI containers become CRI container events, each with the container's status and its pod's, and
- * go to every open stream in the order the kernel published them.
+ * go to every open stream in the order the kernel published them. Containers made by other
+ * frontends (the CLI's) have no events here: which containers are CRI's is read from their labels
+ * when they are created (and from the records there are when the frontend starts), and remembered
+ * until they are deleted, since a deleted container has no labels left to read.
  */
 final class ContainerEvents {
 
@@ -39,13 +42,20 @@ final class ContainerEvents {
     private final PodContainers containers;
     private final PodSandboxes pods;
     private final Set<StreamObserver<ContainerEventResponse>> streams = ConcurrentHashMap.newKeySet();
+    /** The ids of the CRI's containers that exist; changed only on the sender thread, in the kernel's order. */
+    private final Set<String> criContainers = ConcurrentHashMap.newKeySet();
     // one thread keeps the kernel's order; building a status must not hold up the event publisher
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("cri-events").factory());
 
-    ContainerEvents(ContainerService service, PodContainers containers, PodSandboxes pods) {
+    ContainerEvents(ContainerService service, PodContainers containers, PodSandboxes pods) throws IOException {
         this.service = service;
         this.containers = containers;
         this.pods = pods;
+        for (Container container : service.list()) {
+            if (isCri(container)) {
+                criContainers.add(container.id());
+            }
+        }
     }
 
     /** Opens a stream: it gets every event from now until the client cancels it. */
@@ -59,10 +69,36 @@ final class ContainerEvents {
     /** Takes a kernel event; those not about a CRI container are ignored. */
     void kernelEvent(String topic, String containerId, Instant at) {
         ContainerEventType type = TYPES.get(topic);
-        if (type == null || containerId == null || streams.isEmpty()) {
+        if (type == null || containerId == null) {
             return;
         }
-        sender.execute(() -> send(type, containerId, at));
+        sender.execute(() -> {
+            if (isCriEvent(type, containerId) && !streams.isEmpty()) {
+                send(type, containerId, at);
+            }
+        });
+    }
+
+    /** Whether the event is about a CRI container, keeping {@link #criContainers} up to date. */
+    private boolean isCriEvent(ContainerEventType type, String containerId) {
+        return switch (type) {
+            case CONTAINER_CREATED_EVENT -> {
+                try {
+                    if (service.find(containerId).filter(ContainerEvents::isCri).isPresent()) {
+                        criContainers.add(containerId);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "container " + containerId + " not readable for its create event", e);
+                }
+                yield criContainers.contains(containerId);
+            }
+            case CONTAINER_DELETED_EVENT -> criContainers.remove(containerId);
+            default -> criContainers.contains(containerId);
+        };
+    }
+
+    private static boolean isCri(Container container) {
+        return container.labels().containsKey(PodContainers.META_LABEL);
     }
 
     /** The container an event property names: a task event names its container, a container event itself. */
@@ -79,9 +115,6 @@ final class ContainerEvents {
         try {
             Optional<Container> container = service.find(containerId);
             if (container.isPresent()) {
-                if (!container.get().labels().containsKey(PodContainers.META_LABEL)) {
-                    return;
-                }
                 String pod = containers.meta(container.get()).pod();
                 event.setPodSandboxStatus(pods.status(pod, false).getStatus());
                 for (io.hawser.cri.api.v1.Container member : containers.list(ContainerFilter.newBuilder().setPodSandboxId(pod).build())) {
