@@ -90,6 +90,7 @@ class ContainerBadInputTest extends ContainerFixture {
         runDetached(running, images.busybox(), "sleep", "1000");
         assertRefused(List.of(running), "rm", running);
         assertRefused(List.of("no-such-command"), "exec", running, "no-such-command");
+        assertRefused(List.of("nosuchuser"), "exec", "-u", "nosuchuser", running, "true");
         assertEquals(0, daemon.hawser("rm", "-f", running).status());
 
         for (String command : List.of("exec", "logs", "kill", "stop", "rm", "pause", "resume", "inspect")) {

@@ -92,6 +92,10 @@ class ContainerLifecycleTest extends ContainerFixture {
         Result pid1 = daemon.hawser("exec", name, "cat", "/proc/1/cmdline");
         assertEquals("sleep\0" + "1000\0", pid1.out(), "exec sees the container's processes");
 
+        Result asApp = daemon.hawser("exec", "-u", "app", name, "id");
+        assertEquals(0, asApp.status(), asApp.err());
+        assertTrue(asApp.out().startsWith("uid=1000(app) gid=1000(app) groups="), "exec -u app: " + asApp.out());
+
         Result stdin = daemon.hawserWithInput("to the exec\n", "exec", "-i", name, "cat");
         assertEquals(0, stdin.status(), stdin.err());
         assertEquals("to the exec\n", stdin.out());

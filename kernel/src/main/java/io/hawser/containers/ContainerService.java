@@ -73,6 +73,19 @@ public interface ContainerService {
     ExitStatus deleteTask(String containerId) throws IOException;
 
     /**
+     * Resolves a user as the container's running root filesystem has it, for a process exec'd into
+     * it, as {@code docker exec -u} does: {@code name|uid[:group|gid]}, names, primary group and
+     * supplementary groups from its {@code /etc/passwd} and {@code /etc/group}, neither read
+     * through a symbolic link. A uid without an entry runs with group 0 unless one is given.
+     *
+     * @throws HawserException {@code NOT_FOUND} when there is no such container
+     * @throws HawserException {@code FAILED_PRECONDITION} when it has no running task
+     * @throws HawserException {@code INVALID_ARGUMENT} naming a user or group the container does not
+     *                         have, or a malformed specification
+     */
+    ProcessUser resolveUser(String containerId, String user) throws IOException;
+
+    /**
      * Removes a container: its task if it has one, its snapshot and its record. Publishes
      * {@code hawser/containers/delete}.
      *

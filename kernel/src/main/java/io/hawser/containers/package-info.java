@@ -15,7 +15,7 @@
  * exits that happened while the daemon was down, which it reports once after starting again.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.hawser.containers;
 
 import org.osgi.annotation.bundle.Export;

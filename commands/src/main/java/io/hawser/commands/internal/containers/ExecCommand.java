@@ -75,7 +75,7 @@ public final class ExecCommand implements Command {
             if (options.tty() && terminal.isPresent()) {
                 size = terminal.get().open(options.interactive(), RunCommand.SIZE_WAIT);
             }
-            spec = ProcessSpecs.forExec(container.spec(), options, size);
+            spec = ProcessSpecs.forExec(container.spec(), options, size, user -> containers.resolveUser(container.id(), user));
         } catch (IOException | CommandException e) {
             throw ExitCodes.daemon(e);
         }

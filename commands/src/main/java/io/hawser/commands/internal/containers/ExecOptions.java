@@ -11,12 +11,12 @@ import io.hawser.frontend.CommandException;
  *
  * @param env     {@code KEY=VALUE} entries added to the container's environment
  * @param workdir the working directory, or {@code null} for the container's
- * @param user    {@code UID[:GID]}, or {@code null} for the container's user
+ * @param user    {@code USER[:GROUP]}, names or numbers, or {@code null} for the container's user
  */
 record ExecOptions(boolean interactive, boolean tty, List<String> env, String workdir, String user, String container,
         List<String> command) {
 
-    static final String USAGE = "[-i] [-t] [-e KEY=VALUE]... [-w DIR] [-u UID[:GID]] CONTAINER COMMAND [ARG...]";
+    static final String USAGE = "[-i] [-t] [-e KEY=VALUE]... [-w DIR] [-u USER[:GROUP]] CONTAINER COMMAND [ARG...]";
 
     private static final Set<String> VALUE_OPTIONS = Set.of("-e", "--env", "-w", "--workdir", "-u", "--user");
 

@@ -1,5 +1,6 @@
 package io.hawser.commands.internal.containers;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hawser.commands.internal.ClientTerminal;
+import io.hawser.containers.ProcessUser;
 import io.hawser.frontend.CommandException;
 
 /**
@@ -21,18 +23,24 @@ final class ProcessSpecs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The most an id may be; {@code (uid_t) -1} means "no change" to the kernel. */
-    private static final long MAX_ID = 0xFFFF_FFFEL;
-
     private ProcessSpecs() {}
+
+    /** Resolves {@code -u} in the container ({@link io.hawser.containers.ContainerService#resolveUser}). */
+    @FunctionalInterface
+    interface Users {
+        ProcessUser resolve(String user) throws IOException;
+    }
 
     /**
      * The process object for {@code exec}, as JSON.
      *
      * @param containerSpec the container's OCI runtime specification
      * @param size          the terminal's size, when it has one and it is known
+     * @param users         resolves {@code -u}, names included, as the container has them
+     * @throws IOException  from resolving the user: one the container does not have, for one
      */
-    static String forExec(String containerSpec, ExecOptions options, Optional<ClientTerminal.Size> size) throws CommandException {
+    static String forExec(String containerSpec, ExecOptions options, Optional<ClientTerminal.Size> size, Users users)
+            throws CommandException, IOException {
         ObjectNode process;
         try {
             JsonNode spec = JSON.readTree(containerSpec);
@@ -59,7 +67,7 @@ final class ProcessSpecs {
             process.put("cwd", options.workdir());
         }
         if (options.user() != null) {
-            process.set("user", user(options.user()));
+            process.set("user", user(users.resolve(options.user())));
         }
         try {
             return JSON.writeValueAsString(process);
@@ -75,28 +83,14 @@ final class ProcessSpecs {
         }
     }
 
-    /**
-     * {@code UID[:GID]} as an OCI user. Names are refused: resolving them means reading the
-     * container's {@code /etc/passwd}, which only the kernel's user resolution does safely (a
-     * running container can swap its files for links to the host's).
-     */
-    static ObjectNode user(String user) throws CommandException {
-        String[] parts = user.split(":", -1);
-        if (parts.length > 2) {
-            throw new CommandException("-u " + user + ": use UID or UID:GID", CommandException.USAGE);
-        }
-        long uid = id(parts[0], user);
-        long gid = parts.length == 2 ? id(parts[1], user) : 0;
+    /** The OCI form of a user; {@code additionalGids} only when there are some. */
+    private static ObjectNode user(ProcessUser user) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("uid", uid).put("gid", gid);
-        return node;
-    }
-
-    private static long id(String part, String user) throws CommandException {
-        if (part.isEmpty() || part.length() > 10 || !part.chars().allMatch(c -> c >= '0' && c <= '9') || Long.parseLong(part) > MAX_ID) {
-            throw new CommandException("-u " + user + ": exec takes numeric ids (UID or UID:GID); user and group names are not resolved yet",
-                    CommandException.USAGE);
+        node.put("uid", user.uid()).put("gid", user.gid());
+        if (!user.additionalGids().isEmpty()) {
+            ArrayNode gids = node.putArray("additionalGids");
+            user.additionalGids().forEach(gids::add);
         }
-        return Long.parseLong(part);
+        return node;
     }
 }

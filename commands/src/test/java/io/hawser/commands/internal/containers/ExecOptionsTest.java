@@ -11,6 +11,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.commands.internal.ClientTerminal;
+import io.hawser.containers.ProcessUser;
+import io.hawser.errors.HawserException;
 import io.hawser.frontend.CommandException;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,13 @@ class ExecOptionsTest {
             {"ociVersion":"1.2.0","process":{"terminal":false,"user":{"uid":1000,"gid":1000,"additionalGids":[10]},
              "args":["sleep","100"],"env":["PATH=/bin","HOME=/home/app"],"cwd":"/app",
              "capabilities":{"bounding":["CAP_CHOWN"]},"noNewPrivileges":true},"root":{"path":"rootfs"}}""";
+
+    /** The container's users: its /etc/passwd and /etc/group as the daemon would resolve them. */
+    private static final ProcessSpecs.Users USERS = user -> switch (user) {
+        case "33:44" -> new ProcessUser(33, 44, List.of());
+        case "nobody" -> new ProcessUser(65534, 65534, List.of(100L));
+        default -> throw HawserException.invalidArgument("user '" + user + "' not found in the image's /etc/passwd");
+    };
 
     @Test
     void optionsEndAtTheContainer() throws CommandException {
@@ -46,7 +55,7 @@ class ExecOptionsTest {
     void theProcessInheritsTheContainersAndTakesTheRequestsChanges() throws Exception {
         ExecOptions options = ExecOptions.parse(List.of("-t", "-e", "HOME=/root", "-e", "X=1", "web", "sh"));
 
-        JsonNode process = new ObjectMapper().readTree(ProcessSpecs.forExec(SPEC, options, Optional.of(new ClientTerminal.Size(120, 40))));
+        JsonNode process = new ObjectMapper().readTree(ProcessSpecs.forExec(SPEC, options, Optional.of(new ClientTerminal.Size(120, 40)), USERS));
 
         assertEquals("[\"sh\"]", process.get("args").toString());
         assertTrue(process.get("terminal").asBoolean());
@@ -64,7 +73,7 @@ class ExecOptionsTest {
     void aNumericUserReplacesTheContainersWithItsGroups() throws Exception {
         ExecOptions options = ExecOptions.parse(List.of("-u", "33:44", "-w", "/tmp", "web", "id"));
 
-        JsonNode process = new ObjectMapper().readTree(ProcessSpecs.forExec(SPEC, options, Optional.empty()));
+        JsonNode process = new ObjectMapper().readTree(ProcessSpecs.forExec(SPEC, options, Optional.empty(), USERS));
 
         assertEquals("{\"uid\":33,\"gid\":44}", process.get("user").toString());
         assertEquals("/tmp", process.get("cwd").asText());
@@ -73,16 +82,21 @@ class ExecOptionsTest {
     }
 
     @Test
-    void userNamesRelativeDirectoriesAndHugeIdsAreRefused() throws CommandException {
-        var name = assertThrows(CommandException.class,
-                () -> ProcessSpecs.forExec(SPEC, ExecOptions.parse(List.of("-u", "nobody", "web", "id")), Optional.empty()));
-        var huge = assertThrows(CommandException.class,
-                () -> ProcessSpecs.forExec(SPEC, ExecOptions.parse(List.of("-u", "4294967295", "web", "id")), Optional.empty()));
-        var relative = assertThrows(CommandException.class,
-                () -> ProcessSpecs.forExec(SPEC, ExecOptions.parse(List.of("-w", "tmp", "web", "id")), Optional.empty()));
+    void aUserNameComesWithTheGroupsTheContainerGivesIt() throws Exception {
+        JsonNode process = new ObjectMapper().readTree(
+                ProcessSpecs.forExec(SPEC, ExecOptions.parse(List.of("-u", "nobody", "web", "id")), Optional.empty(), USERS));
 
-        assertTrue(name.getMessage().contains("-u nobody: exec takes numeric ids"), name.getMessage());
-        assertTrue(huge.getMessage().contains("-u 4294967295"), huge.getMessage());
+        assertEquals("{\"uid\":65534,\"gid\":65534,\"additionalGids\":[100]}", process.get("user").toString());
+    }
+
+    @Test
+    void unknownUsersAndRelativeDirectoriesAreRefused() {
+        var unknown = assertThrows(HawserException.class,
+                () -> ProcessSpecs.forExec(SPEC, ExecOptions.parse(List.of("-u", "nosuch", "web", "id")), Optional.empty(), USERS));
+        var relative = assertThrows(CommandException.class,
+                () -> ProcessSpecs.forExec(SPEC, ExecOptions.parse(List.of("-w", "tmp", "web", "id")), Optional.empty(), USERS));
+
+        assertTrue(unknown.getMessage().contains("user 'nosuch' not found"), unknown.getMessage());
         assertTrue(relative.getMessage().contains("must be an absolute path"), relative.getMessage());
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import io.hawser.containers.Container;
 import io.hawser.containers.ContainerConfig;
 import io.hawser.containers.ContainerService;
+import io.hawser.containers.ProcessUser;
 import io.hawser.errors.HawserException;
 import io.hawser.runtime.ExitStatus;
 import io.hawser.runtime.Signals;
@@ -27,6 +28,8 @@ class FakeContainers implements ContainerService {
     final List<ContainerConfig> created = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
     final Path logs;
+    /** The users {@link #resolveUser} knows, by the specification asked for. */
+    final Map<String, ProcessUser> users = new LinkedHashMap<>();
     Function<Container, FakeTask> taskFactory = container -> new FakeTask(container.id());
     IOException createTaskFailure;
     private int next = 1;
@@ -109,6 +112,15 @@ class FakeContainers implements ContainerService {
     @Override
     public synchronized ExitStatus deleteTask(String containerId) {
         return tasks.remove(containerId).exit.join();
+    }
+
+    @Override
+    public synchronized ProcessUser resolveUser(String containerId, String user) throws IOException {
+        ProcessUser known = users.get(user);
+        if (known == null) {
+            throw HawserException.invalidArgument("user '" + user + "' not found in the image's /etc/passwd");
+        }
+        return known;
     }
 
     @Override

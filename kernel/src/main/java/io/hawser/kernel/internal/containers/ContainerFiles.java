@@ -61,6 +61,11 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
         return bundles().resolve(id);
     }
 
+    /** Where a task's runtime mounts its root filesystem: {@code rootfs} in its bundle, as its spec's {@code root.path} says. */
+    Path rootfs(String id) {
+        return bundle(id).resolve("rootfs");
+    }
+
     Path scratch() {
         return state.resolve("create");
     }
@@ -92,7 +97,7 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
     /** Writes a task's bundle: its {@code config.json} and the empty {@code rootfs} the runtime mounts on. */
     Path writeBundle(String id, String spec) throws IOException {
         Path bundle = bundle(id);
-        Files.createDirectories(bundle.resolve("rootfs"));
+        Files.createDirectories(rootfs(id));
         Files.write(bundle.resolve("config.json"), spec.getBytes(StandardCharsets.UTF_8));
         return bundle;
     }

@@ -35,6 +35,7 @@ import io.hawser.containers.ContainerConfig;
 import io.hawser.containers.ContainerService;
 import io.hawser.containers.DeviceMapping;
 import io.hawser.containers.Namespaces;
+import io.hawser.containers.ProcessUser;
 import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
 import io.hawser.events.EventProperties;
@@ -449,6 +450,18 @@ public class ContainerManager implements ContainerService, AutoCloseable {
             return Optional.of(known);
         }
         return runtime(container.runtime()).task(containerId).map(task -> watch(container, task));
+    }
+
+    @Override
+    public ProcessUser resolveUser(String containerId, String user) throws IOException {
+        Container container = container(containerId);
+        Task task = task(container.id()).orElseThrow(() -> HawserException.failedPrecondition(
+                "container " + container.id() + " is not running"));
+        if (task.state().status() != TaskState.Status.RUNNING) {
+            throw HawserException.failedPrecondition("container " + container.id() + " is not running");
+        }
+        ImageUsers.ResolvedUser resolved = ImageUsers.resolve(files.rootfs(container.id()), user);
+        return new ProcessUser(resolved.uid(), resolved.gid(), resolved.additionalGids());
     }
 
     @Override

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hawser.containers.Container;
 import io.hawser.containers.ContainerConfig;
+import io.hawser.containers.ProcessUser;
 import io.hawser.errors.ErrorCode;
 import io.hawser.errors.HawserException;
 import io.hawser.events.EventProperties;
@@ -337,6 +338,28 @@ class ContainerManagerTest extends StoreTestBase {
         HawserException again = assertThrows(HawserException.class, () -> manager.createTask(container.id()));
         assertEquals(ErrorCode.FAILED_PRECONDITION, again.code());
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(HawserException.class, () -> manager.createTask("nope")).code());
+    }
+
+    @Test
+    void anExecsUserIsResolvedInTheRunningRootFilesystem() throws IOException {
+        Container container = manager.create(busybox().build());
+        Task task = manager.createTask(container.id());
+        HawserException notRunning = assertThrows(HawserException.class, () -> manager.resolveUser(container.id(), "app"));
+        assertEquals(ErrorCode.FAILED_PRECONDITION, notRunning.code());
+        task.start();
+        // what the runtime mounted there: the container's files, changed since the image
+        Path etc = Files.createDirectories(state.resolve("bundles").resolve(container.id()).resolve("rootfs/etc"));
+        Files.writeString(etc.resolve("passwd"), PASSWD + "late:x:2000:2000::/home/late:/bin/sh\n");
+        Files.writeString(etc.resolve("group"), GROUP + "late:x:2000:\nstaff:x:50:late\n");
+
+        assertEquals(new ProcessUser(1000, 1000, List.of(10L, 29L)), manager.resolveUser(container.id(), "app"));
+        assertEquals(new ProcessUser(2000, 2000, List.of(50L)), manager.resolveUser(container.id(), "late"));
+        assertEquals(new ProcessUser(2000, 29, List.of(50L)), manager.resolveUser(container.id(), "late:audio"));
+        assertEquals(new ProcessUser(4321, 0, List.of()), manager.resolveUser(container.id(), "4321"));
+        HawserException unknown = assertThrows(HawserException.class, () -> manager.resolveUser(container.id(), "nosuch"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, unknown.code());
+        assertTrue(unknown.getMessage().contains("'nosuch'"), unknown.getMessage());
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(HawserException.class, () -> manager.resolveUser("nope", "app")).code());
     }
 
     @Test
