@@ -3,6 +3,7 @@ package io.hawser.cri;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -83,6 +84,10 @@ public final class CriFrontend implements Frontend {
 
         @AttributeDefinition(description = "Pause program that holds the PID namespace of pods whose containers share one")
         String pause_binary() default "/usr/bin/catatonit";
+
+        @AttributeDefinition(description = "Seconds an exec, attach or port-forward connection may pass without traffic"
+                + " before it is closed (containerd's stream_idle_timeout, 4 h); 0 for never")
+        int stream_idle_timeout_seconds() default 14_400;
     }
 
     private final RuntimeHandlers handlers = new RuntimeHandlers();
@@ -100,6 +105,10 @@ public final class CriFrontend implements Frontend {
                        @Reference ContentStore content, @Reference GarbageCollector collector,
                        @Reference Snapshotters snapshotters, @Reference SandboxStore sandboxes,
                        @Reference ContainerService containerService) throws IOException {
+        if (config.stream_idle_timeout_seconds() < 0) {
+            throw new IllegalArgumentException("stream_idle_timeout_seconds must be 0 (never) or more, not "
+                    + config.stream_idle_timeout_seconds());
+        }
         CriSettings settings = new CriSettings(
                 config.socket().isEmpty() ? daemon.state().resolve("cri.sock") : Path.of(config.socket()),
                 config.streaming_address(), config.default_runtime_handler(), Path.of(config.cni_conf_dir()),
@@ -141,7 +150,7 @@ public final class CriFrontend implements Frontend {
                         event.getProperty(EventProperties.TIMESTAMP) instanceof Long millis ? Instant.ofEpochMilli(millis) : Instant.now()),
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, ContainerEvents.TYPES.keySet().toArray(String[]::new))));
         this.streaming = StreamingServer.start(StreamingServer.parseAddress(settings.streamingAddress()),
-                new ContainerStreams(containers, pods));
+                new ContainerStreams(containers, pods), Duration.ofSeconds(config.stream_idle_timeout_seconds()));
         CriRuntimeService runtime = new CriRuntimeService(semver(context.getBundle().getVersion()), handlers, settings, pods,
                 containers, statistics, events, streaming);
         this.server = CriServer.start(settings.socket(), List.of(runtime.definition(), images.bindService()));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import io.hawser.errors.HawserException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -21,6 +24,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
@@ -59,14 +64,17 @@ public final class StreamingServer implements AutoCloseable {
      * Listens on {@code address} (port 0 picks a free one) and serves the requests registered
      * later through {@code backend}.
      *
+     * @param idleTimeout how long a connection may pass without a byte either way before it is
+     *                    closed, as containerd's {@code stream_idle_timeout}; zero for never
      * @throws IOException when binding fails
      */
-    public static StreamingServer start(InetSocketAddress address, StreamingBackend backend) throws IOException {
-        return start(address, backend, InstantSource.system());
+    public static StreamingServer start(InetSocketAddress address, StreamingBackend backend, Duration idleTimeout) throws IOException {
+        return start(address, backend, idleTimeout, InstantSource.system());
     }
 
-    /** As {@link #start(InetSocketAddress, StreamingBackend)}, with the clock that expires tokens. */
-    static StreamingServer start(InetSocketAddress address, StreamingBackend backend, InstantSource clock) throws IOException {
+    /** As {@link #start(InetSocketAddress, StreamingBackend, Duration)}, with the clock that expires tokens. */
+    static StreamingServer start(InetSocketAddress address, StreamingBackend backend, Duration idleTimeout, InstantSource clock)
+            throws IOException {
         StreamTokens tokens = new StreamTokens(clock);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup(2);
@@ -82,6 +90,11 @@ public final class StreamingServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel connection) {
                             connections.add(connection);
+                            if (!idleTimeout.isZero()) {
+                                // first in the pipeline, so the upgrades to SPDY and WebSocket keep them
+                                connection.pipeline().addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                        new IdleClose());
+                            }
                             connection.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
                                     new StreamingUpgrade(tokens, backend, threads));
                         }
@@ -162,5 +175,17 @@ public final class StreamingServer implements AutoCloseable {
         }
         boss.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Closes a connection its {@link IdleStateHandler} found idle; the sessions end as on any disconnect. */
+    private static final class IdleClose extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                context.close();
+            } else {
+                super.userEventTriggered(context, event);
+            }
+        }
     }
 }

@@ -49,7 +49,7 @@ class SpdyStreamingTest {
     @BeforeEach
     void start() throws Exception {
         backend.running.put("c1", new FakeProcess(true));
-        server = StreamingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backend, clock);
+        server = StreamingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backend, Duration.ofHours(4), clock);
     }
 
     @AfterEach

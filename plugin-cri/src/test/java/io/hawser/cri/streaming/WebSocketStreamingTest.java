@@ -14,6 +14,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -99,7 +100,7 @@ class WebSocketStreamingTest {
     @BeforeEach
     void start() throws Exception {
         backend.running.put("c1", new FakeProcess(true));
-        server = StreamingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backend);
+        server = StreamingServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backend, Duration.ofHours(4));
     }
 
     @AfterEach
