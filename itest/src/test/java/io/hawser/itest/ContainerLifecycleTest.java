@@ -116,6 +116,22 @@ class ContainerLifecycleTest extends ContainerFixture {
     }
 
     @Test
+    void attachGivesTheRunningProcessTheClientsInputAndEndsWithItsStatus() throws Exception {
+        String name = uniqueName("attach");
+        // -i (args after the image go to the container, so the option comes first)
+        runDetached(name, "-i", images.busybox(), "sh", "-c", "read line; echo got $line; exit 4");
+
+        Result attached = daemon.hawserWithInput("hello\n", "attach", name);
+        assertEquals(4, attached.status(), attached.err());
+        assertEquals("got hello\n", attached.out());
+        awaitStatus(name, "exited \\(4\\)");
+
+        Result stopped = daemon.hawser("attach", name);
+        assertEquals(1, stopped.status());
+        assertTrue(stopped.err().contains("container " + name + " is not running"), stopped.err());
+    }
+
+    @Test
     void rmForceEndsAContainerWhileAnExecIsAttached() throws Exception {
         String name = uniqueName("rm-exec");
         String id = runDetached(name, images.busybox(), "sleep", "1000");
