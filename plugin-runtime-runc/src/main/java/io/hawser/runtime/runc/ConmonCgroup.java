@@ -63,8 +63,8 @@ final class ConmonCgroup {
             return NONE;
         }
         String relative = path.startsWith("/") ? path.substring(1) : "";
-        if (relative.isEmpty() || !Path.of(relative).normalize().toString().equals(relative)
-                || relative.endsWith("/") || List.of(relative.split("/")).contains("..")) {
+        // normalizing drops ".", "..", empty and trailing segments, but keeps a leading ".."
+        if (relative.isEmpty() || !Path.of(relative).normalize().toString().equals(relative) || relative.startsWith("..")) {
             throw new IllegalArgumentException("conmonCgroup must be an absolute cgroup path below the root, such as"
                     + " /hawser/conmon, or empty; not '" + path + "'");
         }
@@ -97,24 +97,22 @@ final class ConmonCgroup {
     }
 
     /**
-     * Moves a process into the cgroup in every hierarchy, making the directories first. Blocks
-     * for the kernel's grace period (see the class comment).
+     * Moves a process into the cgroup in every hierarchy, making the directories first; one that
+     * has ended meanwhile is left alone. Blocks for the kernel's grace period (see the class comment).
      *
-     * @return false when the process ended before it was moved
-     * @throws IOException naming the hierarchy that refused it
+     * @throws IOException naming the hierarchy that refused a running process
      */
-    boolean adopt(long pid) throws IOException {
+    void adopt(long pid) throws IOException {
         for (Path directory : directories) {
             Files.createDirectories(directory);
             try {
                 Files.writeString(directory.resolve("cgroup.procs"), Long.toString(pid));
             } catch (IOException e) {
                 if (!ProcessExit.running(pid)) {
-                    return false;
+                    return;
                 }
                 throw new IOException("cannot move conmon (pid " + pid + ") into " + directory + ": " + e.getMessage(), e);
             }
         }
-        return true;
     }
 }

@@ -37,7 +37,7 @@ final class ProcessSpecs {
      * @param containerSpec the container's OCI runtime specification
      * @param size          the terminal's size, when it has one and it is known
      * @param users         resolves {@code -u}, names included, as the container has them
-     * @throws IOException  from resolving the user: one the container does not have, for one
+     * @throws IOException  when the user cannot be resolved, for example one the container does not have
      */
     static String forExec(String containerSpec, ExecOptions options, Optional<ClientTerminal.Size> size, Users users)
             throws CommandException, IOException {
