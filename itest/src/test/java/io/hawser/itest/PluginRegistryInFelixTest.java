@@ -82,6 +82,16 @@ public class PluginRegistryInFelixTest {
         // unix socket paths are limited to 108 bytes: keep the daemon's state out of the deep exam cache
         Path state = Files.createTempDirectory(Path.of("/tmp"), "hawser-itest-");
         Path root = Files.createTempDirectory(Path.of("/tmp"), "hawser-itest-root-");
+        // the framework runs in this JVM until it ends: its directories go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path directory : List.of(state, root)) {
+                try {
+                    Leftovers.removeDirectory(directory);
+                } catch (IOException e) {
+                    System.out.println("leaving " + directory + ": " + e.getMessage());
+                }
+            }
+        }));
         options.add(frameworkProperty("hawser.state").value(state.toString()));
         options.add(frameworkProperty("hawser.root").value(root.toString()));
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
