@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import io.hawser.host.FileTrees;
 import io.hawser.kernel.internal.spec.RuntimeSpec;
+import io.hawser.kernel.internal.spec.SpecBuilder;
 import io.hawser.snapshots.Mounter;
 
 /**
@@ -61,9 +62,9 @@ public record ContainerFiles(Path root, Path state, Path hostResolvConf) {
         return bundles().resolve(id);
     }
 
-    /** Where a task's runtime mounts its root filesystem: {@code rootfs} in its bundle, as its spec's {@code root.path} says. */
+    /** Where a task's runtime mounts its root filesystem: its bundle's {@code root.path}, as the spec names it. */
     Path rootfs(String id) {
-        return bundle(id).resolve("rootfs");
+        return bundle(id).resolve(SpecBuilder.ROOT_PATH);
     }
 
     Path scratch() {

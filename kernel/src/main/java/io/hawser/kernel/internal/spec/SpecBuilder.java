@@ -46,7 +46,7 @@ public final class SpecBuilder {
     static final long DEFAULT_NOFILE = 1024;
 
     /** The bundle's directory the runtime finds the root filesystem in. */
-    static final String ROOT_PATH = "rootfs";
+    public static final String ROOT_PATH = "rootfs";
 
     /** Where the cgroups of containers go unless the caller says otherwise (a CRI pod does). */
     static final String CGROUP_PARENT = "/hawser/";
